@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// npm test [-- <path filter>…]: compiles the project with its tests, checks the Debian tools some tests need,
+// then runs every test file with node's test runner. Under CI=true a missing tool fails the run.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ci = process.env.CI === 'true';
+const tools = [
+  { env: 'HOSO_CHROMIUM', path: '/usr/bin/chromium', what: 'browser tests (test/browser)', pkg: 'chromium' },
+  { env: 'HOSO_PDFSIG', path: '/usr/bin/pdfsig', what: 'independent signature verification', pkg: 'poppler-utils' },
+];
+const env = { ...process.env };
+let missing = 0;
+for (const t of tools) {
+  if (existsSync(t.path)) env[t.env] = t.path;
+  else {
+    missing++;
+    console.error(`\n!!! ${t.path} is missing: ${t.what} will be SKIPPED. Install it with: apt-get install -y ${t.pkg}\n`);
+  }
+}
+if (missing && ci) {
+  console.error('CI=true: required tools are missing, failing the run.');
+  process.exit(1);
+}
+const run = (cmd, args, extraEnv = {}) => spawnSync(cmd, args, { stdio: 'inherit', env: { ...env, ...extraEnv } });
+console.log('compiling (tsc -p tsconfig.json)…');
+let r = run('npx', ['tsc', '-p', 'tsconfig.json']);
+if (r.status !== 0) process.exit(r.status ?? 1);
+const filters = process.argv.slice(2);
+const wantsBrowser = filters.length === 0 || filters.some((f) => f.includes('browser'));
+if (wantsBrowser && env.HOSO_CHROMIUM && existsSync('frontend/package.json')) {
+  console.log('building the web app for browser tests…');
+  r = run('npm', ['run', 'build', '--workspace', 'frontend']);
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+const files = readdirSync('dist/test', { recursive: true })
+  .map(String)
+  .filter((f) => f.endsWith('.test.js'))
+  .map((f) => join('dist/test', f))
+  .filter((f) => !filters.length || filters.some((x) => f.includes(x.replace(/^test\//, '').replace(/\.ts$/, ''))))
+  .sort();
+if (!files.length) {
+  console.error('no test files matched');
+  process.exit(1);
+}
+console.log(`running ${files.length} test files on ${/^(mysql|mariadb):/.test(env.DATABASE_URL ?? '') ? 'MySQL/MariaDB' : 'SQLite'}`);
+r = run(process.execPath, ['--test', '--test-reporter=spec', `--test-concurrency=${env.TEST_CONCURRENCY ?? 2}`, '--test-timeout=600000', ...files]);
+process.exit(r.status ?? 1);

@@ -1,0 +1,107 @@
+import 'reflect-metadata';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Logger, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { DataSource } from 'typeorm';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './config/app-config.js';
+import type { CoreOverrides } from './common/core.module.js';
+import { DomainError } from './common/domain-error.js';
+import { AllExceptionsFilter } from './common/http-exception.filter.js';
+import { runMigrations } from './database/migrator.js';
+import { dataSourceOptions } from './database/data-source-options.js';
+import { StartupService } from './modules/startup/startup.service.js';
+
+export const FRONTEND_DIST = join(__dirname, '..', '..', 'frontend', 'dist');
+
+function flattenErrors(errors: ValidationError[], prefix = ''): { field: string; constraints: string[] }[] {
+  return errors.flatMap((e) => {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    const own = e.constraints ? [{ field, constraints: Object.values(e.constraints) }] : [];
+    return [...own, ...flattenErrors(e.children ?? [], field)];
+  });
+}
+
+export function validationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    exceptionFactory: (errors) => {
+      const list = flattenErrors(errors);
+      return new DomainError(
+        'VALIDATION_FAILED',
+        'bad-request',
+        { fields: list.map((e) => e.field).join(', ') },
+        { errors: list },
+      );
+    },
+  });
+}
+
+/** Migrations run before Nest starts, in their own connection, so every module starts on the current schema. */
+export async function migrate(config: AppConfig): Promise<void> {
+  const ds = new DataSource(dataSourceOptions(config.database));
+  await ds.initialize();
+  try {
+    await runMigrations(ds);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+export async function createApp(
+  config: AppConfig,
+  overrides: CoreOverrides = {},
+  opts: { logger?: false | ('error' | 'warn' | 'log')[] } = {},
+): Promise<NestExpressApplication> {
+  await migrate(config);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, overrides), {
+    logger: opts.logger ?? ['error', 'warn', 'log'],
+    bodyParser: false,
+  });
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: '2mb' });
+  app.useBodyParser('text', { type: ['text/csv', 'text/plain', 'application/xml', 'text/xml'], limit: '10mb' });
+  app.useBodyParser('urlencoded', { extended: false, limit: '1mb' });
+  app.useGlobalPipes(validationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.enableShutdownHooks();
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    next();
+  });
+
+  const swagger = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('hoso API')
+      .setDescription('Văn bản, hồ sơ công việc và quy trình BPMN')
+      .setVersion('0.1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, swagger, { jsonDocumentUrl: 'api/docs-json' });
+
+  if (existsSync(join(FRONTEND_DIST, 'index.html'))) {
+    app.useStaticAssets(FRONTEND_DIST, { index: false, maxAge: '1h' });
+    const indexHtml = readFileSync(join(FRONTEND_DIST, 'index.html'));
+    // Single-page app: every non-API GET that is not a file serves index.html.
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      if (req.method !== 'GET' || req.path.startsWith('/api')) return next();
+      res.setHeader('Cache-Control', 'no-cache');
+      res.type('html').send(indexHtml);
+    });
+  } else {
+    new Logger('Web').warn(`frontend not built (${FRONTEND_DIST}); run "npm run build:web"`);
+  }
+  await app.init();
+  await app.get(StartupService).ready;
+  return app;
+}

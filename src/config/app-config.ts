@@ -1,0 +1,231 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+
+/** Raw environment, validated with class-validator before anything else starts. */
+export class EnvironmentVariables {
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT?: number;
+
+  @IsOptional()
+  @IsString()
+  DATA_DIR?: string;
+
+  @IsOptional()
+  @Matches(/^(sqlite:|mysql:\/\/|mariadb:\/\/)/, {
+    message: 'DATABASE_URL must start with sqlite: or mysql:// (e.g. mysql://user:pass@host:3306/db)',
+  })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  STORAGE_DIR?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(7 * 24 * 3600)
+  JWT_TTL_SECONDS?: number;
+
+  @IsOptional()
+  @Matches(/^smtps?:\/\//, { message: 'SMTP_URL must look like smtp://host:port' })
+  SMTP_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  MAIL_FROM?: string;
+
+  @IsOptional()
+  @IsIn(['embedded', 'zeebe'], { message: 'WORKFLOW_ENGINE must be embedded or zeebe' })
+  WORKFLOW_ENGINE?: 'embedded' | 'zeebe';
+
+  @IsOptional()
+  @IsString()
+  BUSINESS_TIMEZONE?: string;
+
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  SEED_DEMO?: boolean;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(6)
+  DEMO_PASSWORD?: string;
+
+  @IsOptional()
+  @IsString()
+  HOSO_ADMIN_USERNAME?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(10, { message: 'HOSO_ADMIN_PASSWORD must be at least 10 characters' })
+  HOSO_ADMIN_PASSWORD?: string;
+
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  LOGIN_MAX_ATTEMPTS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1024)
+  UPLOAD_MAX_MB?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(16)
+  ENGINE_WORKERS?: number;
+
+  @IsOptional()
+  @IsString()
+  TSA_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  PUBLIC_HOLIDAYS?: string;
+}
+
+export interface AppConfig {
+  port: number;
+  dataDir: string;
+  database: { type: 'sqlite'; path: string } | { type: 'mysql'; url: string };
+  storageDir: string;
+  jwtSecret: string;
+  jwtTtlSeconds: number;
+  smtpUrl?: string;
+  mailFrom: string;
+  workflowEngine: 'embedded' | 'zeebe';
+  timezone: string;
+  seedDemo: boolean;
+  demoPassword: string;
+  admin?: { username: string; password: string };
+  production: boolean;
+  loginMaxAttempts: number;
+  uploadMaxBytes: number;
+  engineWorkers: number;
+  tsaUrl?: string;
+  /** Public holidays (yyyy-MM-dd) skipped when counting working days. */
+  publicHolidays: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+// Vietnamese public holidays (solar calendar part); lunar holidays vary by year and are configured by PUBLIC_HOLIDAYS.
+const DEFAULT_HOLIDAYS = ['01-01', '04-30', '05-01', '09-02'];
+
+/** Reads and validates the environment. Throws ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw = plainToInstance(EnvironmentVariables, { ...env }, { excludeExtraneousValues: false });
+  const errors = validateSync(raw, { skipMissingProperties: false, whitelist: false });
+  const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));
+  const timezone = raw.BUSINESS_TIMEZONE ?? 'Asia/Ho_Chi_Minh';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: timezone });
+  } catch {
+    problems.push(`BUSINESS_TIMEZONE: unknown time zone "${timezone}"`);
+  }
+  const holidays = (raw.PUBLIC_HOLIDAYS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const h of holidays)
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(h)) problems.push(`PUBLIC_HOLIDAYS: "${h}" is not yyyy-MM-dd`);
+  if (raw.HOSO_ADMIN_USERNAME && !raw.HOSO_ADMIN_PASSWORD)
+    problems.push('HOSO_ADMIN_PASSWORD is required with HOSO_ADMIN_USERNAME');
+  if (problems.length) throw new ConfigError(problems);
+
+  const dataDir = resolve(raw.DATA_DIR ?? './data');
+  mkdirSync(dataDir, { recursive: true });
+  const production = raw.NODE_ENV === 'production';
+  const dbUrl = raw.DATABASE_URL;
+  let database: AppConfig['database'];
+  if (!dbUrl) database = { type: 'sqlite', path: join(dataDir, 'hoso.sqlite') };
+  else if (dbUrl.startsWith('sqlite:')) {
+    const p = dbUrl.slice('sqlite:'.length).replace(/^\/\//, '');
+    database = { type: 'sqlite', path: p === ':memory:' ? p : isAbsolute(p) ? p : resolve(p) };
+  } else database = { type: 'mysql', url: dbUrl.replace(/^mariadb:/, 'mysql:') };
+
+  const year = new Date().getFullYear();
+  return {
+    port: raw.PORT ?? 3000,
+    dataDir,
+    database,
+    storageDir: resolve(raw.STORAGE_DIR ?? join(dataDir, 'files')),
+    jwtSecret: raw.JWT_SECRET ?? readOrCreateSecret(join(dataDir, 'jwt-secret')),
+    jwtTtlSeconds: raw.JWT_TTL_SECONDS ?? 8 * 3600,
+    smtpUrl: raw.SMTP_URL,
+    mailFrom: raw.MAIL_FROM ?? 'hoso <no-reply@hoso.local>',
+    workflowEngine: raw.WORKFLOW_ENGINE ?? 'embedded',
+    timezone,
+    seedDemo: raw.SEED_DEMO ?? !production,
+    demoPassword: raw.DEMO_PASSWORD ?? 'hoso-demo',
+    admin: raw.HOSO_ADMIN_USERNAME
+      ? { username: raw.HOSO_ADMIN_USERNAME, password: raw.HOSO_ADMIN_PASSWORD! }
+      : undefined,
+    production,
+    loginMaxAttempts: raw.LOGIN_MAX_ATTEMPTS ?? 5,
+    uploadMaxBytes: (raw.UPLOAD_MAX_MB ?? 25) * 1024 * 1024,
+    engineWorkers: raw.ENGINE_WORKERS ?? 0,
+    tsaUrl: raw.TSA_URL,
+    publicHolidays: [
+      ...holidays,
+      ...[year - 1, year, year + 1].flatMap((y) => DEFAULT_HOLIDAYS.map((d) => `${y}-${d}`)),
+    ],
+  };
+}
+
+/** The JWT secret is generated once per installation and kept in DATA_DIR, never a constant in the code. */
+function readOrCreateSecret(file: string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(48).toString('base64url');
+  try {
+    writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+    return secret;
+  } catch {
+    return readFileSync(file, 'utf8').trim(); // another process created it first
+  }
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

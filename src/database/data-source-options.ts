@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config/app-config.js';
+import { SnakeNamingStrategy } from './naming-strategy.js';
+
+const root = join(__dirname, '..');
+
+export const ENTITY_GLOB = join(root, 'modules/**/*.entity.js');
+export const MIGRATION_GLOB = join(root, 'database/migrations/*.js');
+
+export function dataSourceOptions(
+  db: AppConfig['database'],
+  extra: { entities?: DataSourceOptions['entities']; logging?: boolean } = {},
+): DataSourceOptions {
+  const common = {
+    entities: extra.entities ?? [ENTITY_GLOB],
+    migrations: [MIGRATION_GLOB],
+    migrationsRun: false,
+    synchronize: false,
+    logging: extra.logging ?? false,
+    namingStrategy: new SnakeNamingStrategy(),
+  };
+  if (db.type === 'sqlite') {
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: db.path,
+      // WAL lets readers go on while one writer commits; busy_timeout covers a second process (fault tests).
+      prepareDatabase: (conn: { pragma: (s: string) => unknown }) => {
+        conn.pragma('journal_mode = WAL');
+        conn.pragma('busy_timeout = 10000');
+        conn.pragma('synchronous = NORMAL');
+        conn.pragma('foreign_keys = ON');
+      },
+    } as DataSourceOptions;
+  }
+  return {
+    ...common,
+    type: 'mysql',
+    url: db.url,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    dateStrings: false,
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    poolSize: 20,
+    extra: {
+      connectionLimit: 20,
+      enableKeepAlive: true,
+      waitForConnections: true,
+      queueLimit: 0,
+      connectTimeout: 5000,
+    },
+  } as DataSourceOptions;
+}

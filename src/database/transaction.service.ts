@@ -1,0 +1,114 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { isRetryableConflict } from './db-errors.js';
+
+interface TxContext {
+  manager: EntityManager;
+  afterCommit: Array<() => void | Promise<void>>;
+}
+
+/**
+ * Every multi-row change runs through here.
+ * - Nested calls join the outer transaction (AsyncLocalStorage).
+ * - SQLite (one connection, one writer): transactions of this process are queued, so two flows never
+ *   interleave statements on the shared connection; BEGIN IMMEDIATE takes the write lock up front so a
+ *   second process waits on busy_timeout instead of failing mid-transaction.
+ * - MySQL: deadlocks and lock-wait timeouts are retried with jittered backoff.
+ * - afterCommit callbacks run only once the outermost transaction has committed.
+ */
+@Injectable()
+export class TransactionService {
+  private readonly logger = new Logger('Transactions');
+  private readonly als = new AsyncLocalStorage<TxContext>();
+  private queue: Promise<unknown> = Promise.resolve();
+  readonly isSqlite: boolean;
+
+  constructor(readonly dataSource: DataSource) {
+    this.isSqlite = dataSource.options.type === 'better-sqlite3';
+  }
+
+  /** The manager of the current transaction, or the default manager outside one. */
+  get manager(): EntityManager {
+    return this.als.getStore()?.manager ?? this.dataSource.manager;
+  }
+
+  get inTransaction(): boolean {
+    return !!this.als.getStore();
+  }
+
+  /** Registers work to run after the current transaction commits (immediately when outside one). */
+  afterCommit(fn: () => void | Promise<void>): void {
+    const ctx = this.als.getStore();
+    if (ctx) ctx.afterCommit.push(fn);
+    else
+      void Promise.resolve()
+        .then(fn)
+        .catch((e) => this.logger.error(e));
+  }
+
+  async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const outer = this.als.getStore();
+    if (outer) return work(outer.manager);
+    return this.isSqlite ? this.runSqlite(work) : this.runMysql(work);
+  }
+
+  private runSqlite<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const attempt = async (): Promise<T> => {
+      const ctx: TxContext = { manager: undefined as unknown as EntityManager, afterCommit: [] };
+      const runner = this.dataSource.createQueryRunner();
+      await runner.connect();
+      ctx.manager = runner.manager;
+      let result: T;
+      await runner.query('BEGIN IMMEDIATE');
+      // Tell TypeORM the runner is inside a transaction, so save()/remove() do not try to open their own.
+      const flags = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
+      flags.isTransactionActive = true;
+      flags.transactionDepth = 1;
+      try {
+        result = await this.als.run(ctx, () => work(runner.manager));
+        await runner.query('COMMIT');
+      } catch (e) {
+        await runner.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        flags.isTransactionActive = false;
+        flags.transactionDepth = 0;
+        await runner.release();
+      }
+      this.flush(ctx);
+      return result;
+    };
+    const next = this.queue.then(attempt, attempt);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async runMysql<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    for (let attemptNo = 1; ; attemptNo++) {
+      const ctx: TxContext = { manager: undefined as unknown as EntityManager, afterCommit: [] };
+      try {
+        const result = await this.dataSource.transaction('READ COMMITTED', (manager) => {
+          ctx.manager = manager;
+          return this.als.run(ctx, () => work(manager));
+        });
+        this.flush(ctx);
+        return result;
+      } catch (e) {
+        if (attemptNo < 8 && isRetryableConflict(e)) {
+          await new Promise((r) => setTimeout(r, Math.random() * 20 * attemptNo));
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  private flush(ctx: TxContext): void {
+    for (const fn of ctx.afterCommit) {
+      void Promise.resolve()
+        .then(fn)
+        .catch((e) => this.logger.error(`afterCommit failed: ${(e as Error).stack ?? e}`));
+    }
+  }
+}

@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock.js';
+import { TransactionService } from '../../database/transaction.service.js';
+import { isUniqueViolation } from '../../database/db-errors.js';
+import { AuditChainHeadEntity, AuditEventEntity } from './audit-event.entity.js';
+import { auditHash, GENESIS_HASH } from './audit-hash.js';
+
+export interface AuditInput {
+  actorId?: string | null;
+  agencyId?: string | null;
+  action: string;
+  entityType: string;
+  entityId?: string | null;
+  data?: Record<string, unknown> | null;
+}
+
+export interface AuditVerifyResult {
+  ok: boolean;
+  checked: number;
+  chains: number;
+  firstBroken?: { id: number; chain: string; reason: string };
+}
+
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly tx: TransactionService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Appends an event to its agency's chain, inside the caller's transaction (so the event and the change
+   * it records commit or roll back together). The chain head row is locked for the append.
+   */
+  async record(input: AuditInput): Promise<AuditEventEntity> {
+    return this.tx.run((m) => this.append(m, input));
+  }
+
+  private async append(m: EntityManager, input: AuditInput): Promise<AuditEventEntity> {
+    const chain = input.agencyId ?? 'system';
+    const head = await this.lockHead(m, chain);
+    const occurredAt = this.clock.now();
+    const fields = {
+      chain,
+      prevHash: head.lastHash,
+      occurredAt,
+      actorId: input.actorId ?? null,
+      agencyId: input.agencyId ?? null,
+      action: input.action,
+      entityType: input.entityType,
+      entityId: input.entityId ?? null,
+      data: input.data ?? null,
+    };
+    const event = m.create(AuditEventEntity, { ...fields, hash: auditHash(fields) });
+    await m.save(AuditEventEntity, event);
+    await m.update(AuditChainHeadEntity, { chain }, { lastHash: event.hash, length: head.length + 1 });
+    return event;
+  }
+
+  private findHead(m: EntityManager, chain: string): Promise<AuditChainHeadEntity | null> {
+    const qb = m.getRepository(AuditChainHeadEntity).createQueryBuilder('h').where('h.chain = :chain', { chain });
+    if (!this.tx.isSqlite) qb.setLock('pessimistic_write'); // SQLite: BEGIN IMMEDIATE already holds the write lock
+    return qb.getOne();
+  }
+
+  private async lockHead(m: EntityManager, chain: string): Promise<AuditChainHeadEntity> {
+    const head = await this.findHead(m, chain);
+    if (head) return head;
+    try {
+      await m.insert(AuditChainHeadEntity, { chain, lastHash: GENESIS_HASH, length: 0 });
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+    }
+    return (await this.findHead(m, chain))!;
+  }
+
+  async trail(entityType: string, entityId: string): Promise<AuditEventEntity[]> {
+    return this.tx.manager.find(AuditEventEntity, { where: { entityType, entityId }, order: { id: 'ASC' } });
+  }
+
+  /** Walks every chain and reports the first entry whose hash or link does not match. */
+  static async verify(dataSource: DataSource): Promise<AuditVerifyResult> {
+    const repo = dataSource.getRepository(AuditEventEntity);
+    const heads = await dataSource.getRepository(AuditChainHeadEntity).find();
+    const chains = new Set<string>(heads.map((h) => h.chain));
+    const rawChains = await repo
+      .createQueryBuilder('e')
+      .select('DISTINCT e.chain', 'chain')
+      .getRawMany<{ chain: string }>();
+    for (const r of rawChains) chains.add(r.chain);
+    let checked = 0;
+    let firstBroken: AuditVerifyResult['firstBroken'];
+    const consider = (b: NonNullable<AuditVerifyResult['firstBroken']>) => {
+      if (!firstBroken || b.id < firstBroken.id) firstBroken = b;
+    };
+    for (const chain of [...chains].sort()) {
+      let prev = GENESIS_HASH;
+      let lastId = 0;
+      let count = 0;
+      for (;;) {
+        const batch = await repo
+          .createQueryBuilder('e')
+          .where('e.chain = :chain AND e.id > :lastId', { chain, lastId })
+          .orderBy('e.id', 'ASC')
+          .take(1000)
+          .getMany();
+        if (!batch.length) break;
+        let broken = false;
+        for (const e of batch) {
+          checked++;
+          count++;
+          if (e.prevHash !== prev) {
+            consider({
+              id: e.id,
+              chain,
+              reason: 'previous-hash link does not match (an entry was removed or reordered)',
+            });
+            broken = true;
+            break;
+          }
+          if (auditHash(e) !== e.hash) {
+            consider({ id: e.id, chain, reason: 'content does not match its hash (the entry was edited)' });
+            broken = true;
+            break;
+          }
+          prev = e.hash;
+          lastId = e.id;
+        }
+        if (broken) break;
+      }
+      const head = heads.find((h) => h.chain === chain);
+      if (head && !firstBroken && (head.lastHash !== prev || head.length !== count)) {
+        consider({
+          id: lastId,
+          chain,
+          reason: 'chain head does not match the last entry (entries were removed at the end)',
+        });
+      }
+    }
+    return { ok: !firstBroken, checked, chains: chains.size, firstBroken };
+  }
+}

@@ -1,0 +1,2 @@
+export { AuditModule } from './audit.module.js';
+export { AuditService, type AuditInput } from './audit.service.js';

@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import jwt from 'jsonwebtoken';
+import { randomUUID } from 'node:crypto';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { DomainError } from '../../common/domain-error.js';
+
+export interface TokenClaims {
+  sub: string;
+  agencyId: string;
+  tv: number;
+  jti: string;
+  exp: number;
+  iat: number;
+}
+
+/** HS256 JWTs; the algorithm is pinned on verify so "none" or RS/HS confusion is refused. */
+@Injectable()
+export class TokenService {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  issue(user: { id: string; agencyId: string; tokenVersion: number }): { token: string; expiresAt: Date; jti: string } {
+    const jti = randomUUID();
+    const token = jwt.sign({ agencyId: user.agencyId, tv: user.tokenVersion }, this.config.jwtSecret, {
+      algorithm: 'HS256',
+      subject: user.id,
+      jwtid: jti,
+      expiresIn: this.config.jwtTtlSeconds,
+      issuer: 'hoso',
+    });
+    return { token, jti, expiresAt: new Date(Date.now() + this.config.jwtTtlSeconds * 1000) };
+  }
+
+  verify(token: string): TokenClaims {
+    try {
+      return jwt.verify(token, this.config.jwtSecret, {
+        algorithms: ['HS256'],
+        issuer: 'hoso',
+      }) as unknown as TokenClaims;
+    } catch (e) {
+      if ((e as Error).name === 'TokenExpiredError') throw new DomainError('TOKEN_EXPIRED', 'unauthorized');
+      throw new DomainError('UNAUTHENTICATED', 'unauthorized');
+    }
+  }
+}

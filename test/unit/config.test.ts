@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config/app-config.js';
+
+describe('configuration', () => {
+  const dir = () => mkdtempSync(join(tmpdir(), 'hoso-cfg-'));
+
+  it('defaults to SQLite under DATA_DIR and generates a JWT secret once', () => {
+    const d = dir();
+    const c = loadConfig({ DATA_DIR: d });
+    assert.equal(c.port, 3000);
+    assert.deepEqual(c.database, { type: 'sqlite', path: join(d, 'hoso.sqlite') });
+    assert.equal(c.storageDir, join(d, 'files'));
+    assert.equal(c.timezone, 'Asia/Ho_Chi_Minh');
+    assert.equal(c.workflowEngine, 'embedded');
+    assert.ok(c.jwtSecret.length >= 32);
+    assert.equal(readFileSync(join(d, 'jwt-secret'), 'utf8'), c.jwtSecret);
+    assert.equal(loadConfig({ DATA_DIR: d }).jwtSecret, c.jwtSecret);
+    assert.notEqual(loadConfig({ DATA_DIR: dir() }).jwtSecret, c.jwtSecret);
+  });
+
+  it('lists every wrong value', () => {
+    try {
+      loadConfig({
+        DATA_DIR: dir(),
+        PORT: 'abc',
+        DATABASE_URL: 'postgres://x',
+        WORKFLOW_ENGINE: 'camunda7',
+        BUSINESS_TIMEZONE: 'Mars/Base',
+        SMTP_URL: 'http://x',
+        JWT_SECRET: 'short',
+      });
+      assert.fail('should throw');
+    } catch (e) {
+      assert.ok(e instanceof ConfigError);
+      const text = e.problems.join('\n');
+      for (const key of ['PORT', 'DATABASE_URL', 'WORKFLOW_ENGINE', 'BUSINESS_TIMEZONE', 'SMTP_URL', 'JWT_SECRET'])
+        assert.match(text, new RegExp(key));
+    }
+  });
+
+  it('the server exits with a clear message on bad configuration', () => {
+    const r = spawnSync(process.execPath, ['dist/src/main.js'], {
+      env: { ...process.env, DATA_DIR: dir(), PORT: '99999', WORKFLOW_ENGINE: 'x' },
+      encoding: 'utf8',
+      timeout: 30000,
+    });
+    assert.equal(r.status, 78);
+    assert.match(r.stderr, /PORT/);
+    assert.match(r.stderr, /WORKFLOW_ENGINE must be embedded or zeebe/);
+  });
+
+  it('reads mysql URLs', () => {
+    const c = loadConfig({ DATA_DIR: dir(), DATABASE_URL: 'mariadb://root@127.0.0.1:3306/test' });
+    assert.deepEqual(c.database, { type: 'mysql', url: 'mysql://root@127.0.0.1:3306/test' });
+  });
+});
