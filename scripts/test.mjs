@@ -26,10 +26,11 @@ if (missing && ci) {
 const run = (cmd, args, extraEnv = {}) => spawnSync(cmd, args, { stdio: 'inherit', env: { ...env, ...extraEnv } });
 console.log('compiling (tsc -p tsconfig.json)…');
 let r = run('npx', ['tsc', '-p', 'tsconfig.json']);
-if (r.status !== 0) process.exit(r.status ?? 1);
+// TEST_ALLOW_TSC_ERRORS=1 is for parallel development only (another module mid-edit); CI never sets it.
+if (r.status !== 0 && !(process.env.TEST_ALLOW_TSC_ERRORS === '1' && !ci)) process.exit(r.status ?? 1);
 const filters = process.argv.slice(2);
 const wantsBrowser = filters.length === 0 || filters.some((f) => f.includes('browser'));
-if (wantsBrowser && env.HOSO_CHROMIUM && existsSync('frontend/package.json')) {
+if (wantsBrowser && !process.env.TEST_SKIP_WEB_BUILD && env.HOSO_CHROMIUM && existsSync('frontend/package.json')) {
   console.log('building the web app for browser tests…');
   r = run('npm', ['run', 'build', '--workspace', 'frontend']);
   if (r.status !== 0) process.exit(r.status ?? 1);

@@ -1,7 +1,23 @@
 import type { Type } from '@nestjs/common';
+import { DocumentsModule } from './modules/documents/documents.module.js';
+import { DossiersModule } from './modules/dossiers/dossiers.module.js';
+import { NotificationsModule } from './modules/notifications/notifications.module.js';
+import { RegistersModule } from './modules/registers/registers.module.js';
+import { ReportsModule } from './modules/reports/reports.module.js';
+import { SigningModule } from './modules/signing/signing.module.js';
+import { StorageModule } from './modules/storage/storage.module.js';
+import { TasksModule } from './modules/tasks/tasks.module.js';
+import { WorkflowModule } from './modules/workflow/workflow.module.js';
 
-/**
- * Domain modules beyond the platform core. Each feature adds its module here (one line per module keeps
- * parallel work from colliding in app.module.ts).
- */
-export const FEATURE_MODULES: Type<unknown>[] = [];
+/** Domain modules beyond the platform core, each owning its folder under src/modules/. */
+export const FEATURE_MODULES: Type<unknown>[] = [
+  StorageModule,
+  NotificationsModule,
+  WorkflowModule,
+  TasksModule,
+  SigningModule,
+  RegistersModule,
+  DocumentsModule,
+  DossiersModule,
+  ReportsModule,
+];
