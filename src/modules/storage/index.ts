@@ -1,0 +1,2 @@
+export { StorageModule } from './storage.module.js';
+export { StorageService, type StoredFile } from './storage.service.js';
