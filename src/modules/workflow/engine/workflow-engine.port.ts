@@ -86,7 +86,11 @@ export interface UserTaskInfo {
 export interface UserTaskListener {
   created(task: UserTaskInfo, manager: EntityManager): Promise<void>;
   /** The task left its wait state without being completed through completeUserTask (boundary timer, cancel…). */
-  cancelled(key: string, reason: 'interrupted' | 'instance-cancelled' | 'instance-ended', manager: EntityManager): Promise<void>;
+  cancelled(
+    key: string,
+    reason: 'interrupted' | 'instance-cancelled' | 'instance-ended',
+    manager: EntityManager,
+  ): Promise<void>;
   /** A non-interrupting timer on the task fired (reminder / overdue marking). */
   timerFired?(key: string, timerElementId: string, manager: EntityManager): Promise<void>;
 }
@@ -105,7 +109,10 @@ export abstract class WorkflowEngine {
   abstract readonly kind: 'embedded' | 'zeebe';
 
   /** Validates then deploys; throws a 400 DomainError with `errors: ValidationProblem[]` when invalid. */
-  abstract deploy(xml: string, opts?: { deployedBy?: string | null; source?: 'startup' | 'api' }): Promise<DeployResult>;
+  abstract deploy(
+    xml: string,
+    opts?: { deployedBy?: string | null; source?: 'startup' | 'api' },
+  ): Promise<DeployResult>;
 
   /** Validation only (used by the editor's "check" button and by deploy). */
   abstract validate(xml: string): Promise<ValidationProblem[]>;
@@ -115,7 +122,11 @@ export abstract class WorkflowEngine {
   abstract publishMessage(name: string, correlationKey: string, variables?: Record<string, unknown>): Promise<void>;
 
   /** Completes a waiting user task; may be called inside the caller's transaction. */
-  abstract completeUserTask(key: string, variables: Record<string, unknown>, opts?: { by?: string | null }): Promise<void>;
+  abstract completeUserTask(
+    key: string,
+    variables: Record<string, unknown>,
+    opts?: { by?: string | null },
+  ): Promise<void>;
 
   abstract cancel(instanceId: string, by?: string | null): Promise<void>;
 
