@@ -32,7 +32,7 @@ export class ${name}${ts} implements MigrationInterface {
   name = '${name}${ts}';
 
   async up(q: QueryRunner): Promise<void> {
-    const mysql = q.connection.options.type === 'mysql';
+    const mysql = q.connection.options.type !== 'better-sqlite3';
     const statements = mysql
       ? [
 ${lit(mysql.up)}
@@ -44,7 +44,7 @@ ${lit(sqlite.up)}
   }
 
   async down(q: QueryRunner): Promise<void> {
-    const mysql = q.connection.options.type === 'mysql';
+    const mysql = q.connection.options.type !== 'better-sqlite3';
     const statements = mysql
       ? [
 ${lit(mysql.down)}

@@ -8,7 +8,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
-import type { AppConfig } from './config/app-config.js';
+import { detectDatabaseFlavor, type AppConfig } from './config/app-config.js';
 import type { CoreOverrides } from './common/core.module.js';
 import { DomainError } from './common/domain-error.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
@@ -45,6 +45,7 @@ export function validationPipe(): ValidationPipe {
 
 /** Migrations run before Nest starts, in their own connection, so every module starts on the current schema. */
 export async function migrate(config: AppConfig): Promise<void> {
+  await detectDatabaseFlavor(config);
   const ds = new DataSource(dataSourceOptions(config.database));
   await ds.initialize();
   try {

@@ -126,7 +126,7 @@ export class EnvironmentVariables {
 export interface AppConfig {
   port: number;
   dataDir: string;
-  database: { type: 'sqlite'; path: string } | { type: 'mysql'; url: string };
+  database: { type: 'sqlite'; path: string } | { type: 'mysql'; url: string; flavor: 'mysql' | 'mariadb' };
   storageDir: string;
   jwtSecret: string;
   jwtTtlSeconds: number;
@@ -185,7 +185,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   else if (dbUrl.startsWith('sqlite:')) {
     const p = dbUrl.slice('sqlite:'.length).replace(/^\/\//, '');
     database = { type: 'sqlite', path: p === ':memory:' ? p : isAbsolute(p) ? p : resolve(p) };
-  } else database = { type: 'mysql', url: dbUrl.replace(/^mariadb:/, 'mysql:') };
+  } else
+    database = {
+      type: 'mysql',
+      url: dbUrl.replace(/^mariadb:/, 'mysql:'),
+      flavor: dbUrl.startsWith('mariadb:') ? 'mariadb' : 'mysql',
+    };
 
   const year = new Date().getFullYear();
   return {
@@ -229,3 +234,21 @@ function readOrCreateSecret(file: string): string {
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/**
+ * MySQL and MariaDB report column metadata differently; TypeORM needs to know which one it talks to or it sees
+ * schema differences that are not there. The server is asked once at start.
+ */
+export async function detectDatabaseFlavor(config: AppConfig): Promise<AppConfig> {
+  if (config.database.type !== 'mysql') return config;
+  const mysql = await import('mysql2/promise');
+  const conn = await mysql.createConnection({ uri: config.database.url, connectTimeout: 10000 });
+  try {
+    const [rows] = await conn.query('SELECT VERSION() AS v');
+    const version = String((rows as { v: string }[])[0]?.v ?? '');
+    config.database.flavor = /mariadb/i.test(version) ? 'mariadb' : 'mysql';
+  } finally {
+    await conn.end();
+  }
+  return config;
+}

@@ -36,7 +36,7 @@ export function dataSourceOptions(
   }
   return {
     ...common,
-    type: 'mysql',
+    type: db.flavor,
     url: db.url,
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',

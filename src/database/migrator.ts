@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
  */
 export async function runMigrations(ds: DataSource): Promise<string[]> {
   const logger = new Logger('Migrations');
-  const mysql = ds.options.type === 'mysql';
+  const mysql = ds.options.type !== 'better-sqlite3';
   if (mysql) await ds.query(`SELECT GET_LOCK('hoso_migrations', 120)`);
   try {
     const done = await ds.runMigrations({ transaction: mysql ? 'none' : 'each' });

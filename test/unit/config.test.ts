@@ -56,6 +56,6 @@ describe('configuration', () => {
 
   it('reads mysql URLs', () => {
     const c = loadConfig({ DATA_DIR: dir(), DATABASE_URL: 'mariadb://root@127.0.0.1:3306/test' });
-    assert.deepEqual(c.database, { type: 'mysql', url: 'mysql://root@127.0.0.1:3306/test' });
+    assert.deepEqual(c.database, { type: 'mysql', url: 'mysql://root@127.0.0.1:3306/test', flavor: 'mariadb' });
   });
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import type { AppConfig } from '../../config/app-config.js';
+import { detectDatabaseFlavor, type AppConfig } from '../../config/app-config.js';
 import { dataSourceOptions, ENTITY_GLOB } from '../data-source-options.js';
 import { runMigrations } from '../migrator.js';
 
@@ -25,7 +25,8 @@ export async function schemaDiff(only?: string): Promise<{ up: string[]; down: s
     await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
     u.pathname = `/${name}`;
-    db = { type: 'mysql', url: u.toString() };
+    db = (await detectDatabaseFlavor({ database: { type: 'mysql', url: u.toString(), flavor: 'mysql' } } as AppConfig))
+      .database;
     cleanup = async () => {
       await admin.query(`DROP DATABASE \`${name}\``);
       await admin.destroy();

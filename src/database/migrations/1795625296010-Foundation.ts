@@ -5,7 +5,7 @@ export class Foundation1795625296010 implements MigrationInterface {
   name = 'Foundation1795625296010';
 
   async up(q: QueryRunner): Promise<void> {
-    const mysql = q.connection.options.type === 'mysql';
+    const mysql = q.connection.options.type !== 'better-sqlite3';
     const statements = mysql
       ? [
           'CREATE TABLE `unit` (`id` varchar(36) NOT NULL, `agency_id` varchar(36) NOT NULL, `parent_unit_id` varchar(36) NULL, `name` varchar(200) NOT NULL, `abbreviation` varchar(20) NOT NULL, `active` tinyint NOT NULL DEFAULT 1, UNIQUE INDEX `IDX_c95e12bebaf82317191ec95aa3` (`agency_id`, `abbreviation`), PRIMARY KEY (`id`)) ENGINE=InnoDB',
@@ -41,7 +41,7 @@ export class Foundation1795625296010 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    const mysql = q.connection.options.type === 'mysql';
+    const mysql = q.connection.options.type !== 'better-sqlite3';
     const statements = mysql
       ? [
           'DROP INDEX `IDX_7e77fa889dd219bbcb918de4d4` ON `agency_change`',

@@ -5,7 +5,7 @@ export class AuditAppendOnly1795625296011 implements MigrationInterface {
   name = 'AuditAppendOnly1795625296011';
 
   async up(q: QueryRunner): Promise<void> {
-    if (q.connection.options.type === 'mysql') {
+    if (q.connection.options.type !== 'better-sqlite3') {
       await q.query(
         `CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'audit_event is append-only'`,
       );

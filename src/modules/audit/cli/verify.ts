@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '../../../config/app-config.js';
+import { detectDatabaseFlavor, loadConfig } from '../../../config/app-config.js';
 import { dataSourceOptions } from '../../../database/data-source-options.js';
 import { AuditService } from '../audit.service.js';
 
 /** `npm run audit:verify`: exit 0 when every chain is intact, 1 with the first broken entry otherwise. */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = await detectDatabaseFlavor(loadConfig());
   const ds = new DataSource(dataSourceOptions(config.database));
   await ds.initialize();
   try {
