@@ -11,8 +11,11 @@ if (!name || !/^[A-Z][A-Za-z0-9]+$/.test(name)) {
   process.exit(2);
 }
 const mysqlUrl = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
-const run = (url) =>
-  JSON.parse(execFileSync(process.execPath, ['dist/src/database/cli/diff-json.js', only], { env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+// The migrator logs to stdout; the JSON result is the last thing printed.
+const run = (url) => {
+  const out = execFileSync(process.execPath, ['dist/src/database/cli/diff-json.js', only], { env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return JSON.parse(out.slice(out.lastIndexOf('{"up"')));
+};
 const sqlite = run('');
 const mysql = run(mysqlUrl);
 if (!sqlite.up.length && !mysql.up.length) {
