@@ -13,7 +13,11 @@ if (!name || !/^[A-Z][A-Za-z0-9]+$/.test(name)) {
 const mysqlUrl = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 // The migrator logs to stdout; the JSON result is the last thing printed.
 const run = (url) => {
-  const out = execFileSync(process.execPath, ['dist/src/database/cli/diff-json.js', only], { env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync(process.execPath, ['dist/src/database/cli/diff-json.js', only], {
+    env: { ...process.env, DATABASE_URL: url },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return JSON.parse(out.slice(out.lastIndexOf('{"up"')));
 };
 const sqlite = run('');
@@ -60,4 +64,5 @@ ${lit(sqlite.down)}
 }
 `,
 );
+execFileSync('npx', ['prettier', '--write', file], { stdio: 'ignore' });
 console.log(`wrote ${file} (${sqlite.up.length} SQLite / ${mysql.up.length} MySQL statements)`);

@@ -9,7 +9,11 @@ const newest = (dir) => {
   if (!existsSync(dir)) return t;
   for (const f of readdirSync(dir, { recursive: true })) {
     const p = join(dir, String(f));
-    try { t = Math.max(t, statSync(p).mtimeMs); } catch { /* ignore */ }
+    try {
+      t = Math.max(t, statSync(p).mtimeMs);
+    } catch {
+      /* ignore */
+    }
   }
   return t;
 };

@@ -1,7 +1,7 @@
 import { createRoot } from 'react-dom/client';
+import { App } from './app.js';
+import { initialLang } from './i18n/index.js';
+import './styles.css';
 
-function App() {
-  return <h1>hoso</h1>;
-}
-
+document.documentElement.lang = initialLang();
 createRoot(document.getElementById('root')!).render(<App />);

@@ -26,6 +26,7 @@ export const PERMISSIONS = [
   'fileplan.manage',
   'fileplan.approve',
   'archive.manage',
+  'archive.approve',
   'reports.read',
   'signing.manage',
 ] as const;
@@ -50,6 +51,7 @@ export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
     'tasks.reassign',
     'fileplan.approve',
     'registers.read',
+    'archive.approve',
   ],
   'deputy-leader': ['documents.direct', 'documents.sign', 'reports.read', 'tasks.reassign', 'registers.read'],
   'unit-head': ['tasks.reassign', 'reports.read', 'documents.direct'],

@@ -1,4 +1,35 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { EngineRef } from './engine-ref.js';
+import { TaskAccess } from './task-access.js';
+import { TaskBoardService } from './task-board.service.js';
+import { TaskCollaborationService } from './task-collaboration.service.js';
+import { TaskCompletionHooks } from './task-completion-hooks.js';
+import { TaskDeadlineScheduler } from './task-deadlines.service.js';
+import { FormRegistry } from './task-form.js';
+import { TaskListenerService } from './task-listener.service.js';
+import { TaskNotifier } from './task-notifier.js';
+import { TasksController } from './tasks.controller.js';
+import { TasksService } from './tasks.service.js';
 
-@Module({})
+/**
+ * The task inbox. Global so domain modules can inject TaskCompletionHooks / FormRegistry / TasksService
+ * without importing this module (it listens to the engine, which they also use).
+ */
+@Global()
+@Module({
+  controllers: [TasksController],
+  providers: [
+    EngineRef,
+    TaskAccess,
+    FormRegistry,
+    TaskCompletionHooks,
+    TaskNotifier,
+    TaskListenerService,
+    TasksService,
+    TaskCollaborationService,
+    TaskBoardService,
+    TaskDeadlineScheduler,
+  ],
+  exports: [TaskCompletionHooks, FormRegistry, TasksService, TaskDeadlineScheduler, TaskListenerService],
+})
 export class TasksModule {}

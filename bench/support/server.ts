@@ -1,0 +1,186 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Repository root from dist/bench/support. */
+export const ROOT = join(__dirname, '..', '..', '..');
+export const RESULTS_DIR = join(ROOT, 'bench', 'results');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface BenchDb {
+  dataDir: string;
+  databaseUrl: string;
+  driver: 'sqlite' | 'mysql';
+  manifest: {
+    documents: number;
+    openTasks: number;
+    seconds: number;
+    rows: Record<string, number>;
+    bench: { agencyId: string; leader: string; clerk: string; staff: string[] };
+  };
+}
+
+/**
+ * A database holding the generated province at N documents, seeded once and reused by later runs (seeding a
+ * million documents takes minutes): $BENCH_DATA_DIR (default $TMPDIR/hoso-bench)/<driver>-<N>/ holds the SQLite file;
+ * on MariaDB (BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306/) the database is hoso_bench_<N>.
+ */
+export function seededDb(documents: number): BenchDb {
+  const mysqlBase = process.env.BENCH_DATABASE_URL;
+  const driver = mysqlBase ? 'mysql' : 'sqlite';
+  const dataDir = join(process.env.BENCH_DATA_DIR ?? join(tmpdir(), 'hoso-bench'), `${driver}-${documents}`);
+  mkdirSync(dataDir, { recursive: true });
+  let databaseUrl = `sqlite:${join(dataDir, 'hoso.sqlite')}`;
+  if (mysqlBase) {
+    const u = new URL(mysqlBase.replace(/^mariadb:/, 'mysql:'));
+    const name = `hoso_bench_${documents}`;
+    const admin = spawnSync('mysql', [
+      '-h',
+      u.hostname,
+      '-P',
+      u.port || '3306',
+      '-u',
+      u.username || 'root',
+      '-e',
+      `CREATE DATABASE IF NOT EXISTS ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    ]);
+    if (admin.status !== 0) throw new Error(`cannot create ${name}: ${admin.stderr}`);
+    u.pathname = `/${name}`;
+    databaseUrl = u.toString();
+  }
+  const manifestFile = join(dataDir, 'seed-scale.json');
+  // a seeded schema is only reusable with the same migrations: after a schema change, seed again
+  const migrations = readdirSync(join(ROOT, 'dist', 'src', 'database', 'migrations'))
+    .filter((f) => f.endsWith('.js'))
+    .sort()
+    .join(',');
+  const stampFile = join(dataDir, 'migrations.txt');
+  if (existsSync(manifestFile) && (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== migrations)) {
+    console.log('the schema changed since this province was generated: generating it again');
+    if (mysqlBase)
+      spawnSync('mysql', [
+        '-h',
+        new URL(databaseUrl).hostname,
+        '-u',
+        'root',
+        '-e',
+        `DROP DATABASE IF EXISTS hoso_bench_${documents}; CREATE DATABASE hoso_bench_${documents} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+      ]);
+    rmSync(dataDir, { recursive: true, force: true });
+    mkdirSync(dataDir, { recursive: true });
+  }
+  if (!existsSync(manifestFile)) {
+    console.log(`seeding ${documents} documents on ${driver} (once; reused by later runs)…`);
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'dist', 'bench', 'seed-scale.js'), '--documents', String(documents)],
+      {
+        cwd: ROOT,
+        stdio: 'inherit',
+        env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: databaseUrl, SEED_DEMO: 'true' },
+      },
+    );
+    if (r.status !== 0) throw new Error('seed:scale failed');
+    writeFileSync(stampFile, migrations);
+  }
+  return { dataDir, databaseUrl, driver, manifest: JSON.parse(readFileSync(manifestFile, 'utf8')) };
+}
+
+export interface BenchServer {
+  url: string;
+  proc: ChildProcess;
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+/** The production build (node dist/src/main.js, NODE_ENV=production) on loopback. */
+export async function startServer(db: BenchDb, env: Record<string, string> = {}): Promise<BenchServer> {
+  const port = await freePort();
+  let log = '';
+  const proc = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      SEED_DEMO: 'true',
+      DATA_DIR: db.dataDir,
+      DATABASE_URL: db.databaseUrl,
+      PORT: String(port),
+      LOGIN_MAX_ATTEMPTS: '1000',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  proc.stdout!.on('data', (d) => (log = (log + d).slice(-10000)));
+  proc.stderr!.on('data', (d) => (log = (log + d).slice(-10000)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`server exited:\n${log}`);
+    if (Date.now() > deadline) throw new Error(`server not ready:\n${log}`);
+    if (
+      await fetch(`${url}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    proc,
+    rssMb: () => {
+      const status = readFileSync(`/proc/${proc.pid}/status`, 'utf8');
+      return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    },
+    async stop() {
+      if (proc.exitCode !== null) return;
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+    },
+  };
+}
+
+export async function login(url: string, username: string, password = process.env.DEMO_PASSWORD ?? 'hoso-demo') {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (!res.ok) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+export async function api(
+  url: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  type = 'application/json',
+) {
+  const res = await fetch(url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': type } : {}) },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: any = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {}
+  return { status: res.status, body: parsed };
+}

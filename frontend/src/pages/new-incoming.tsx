@@ -1,0 +1,124 @@
+import { useState } from 'react';
+import { get, upload } from '../api.js';
+import { useI18n } from '../i18n/index.js';
+import { navigate } from '../router.js';
+import { ErrorBox, Field, Page, useAction, useLoad, useMe } from '../components/ui.js';
+import { DateInput } from '../components/pickers.js';
+
+const FALLBACK_TYPES = ['CV', 'QĐ', 'TB', 'KH', 'BC', 'TTr'].map((code) => ({ code, name: code }));
+
+/** Clerk registration of a received document: scanned or electronic PDF plus its metadata (Decree 30, art. 22). */
+export function NewIncomingPage() {
+  const { t } = useI18n();
+  const { refreshCounts } = useMe();
+  const types = useLoad(
+    () => get<{ code: string; name: string }[]>('/api/document-types').catch(() => FALLBACK_TYPES),
+    [],
+  );
+  const [file, setFile] = useState<File>();
+  const [drag, setDrag] = useState(false);
+  const [pct, setPct] = useState<number>();
+  const [f, setF] = useState({
+    senderName: '',
+    originalNumber: '',
+    originalDate: '',
+    typeCode: 'CV',
+    subject: '',
+    urgency: '',
+  });
+  const set = (k: keyof typeof f, v: string) => setF((s) => ({ ...s, [k]: v }));
+  const action = useAction();
+  const pick = (x?: File) => {
+    action.setError(undefined);
+    if (!x) return;
+    if (x.type !== 'application/pdf' && !x.name.toLowerCase().endsWith('.pdf'))
+      return action.setError(new Error(t('errPdfOnly')));
+    setFile(x);
+  };
+  return (
+    <Page title={t('nav.newIncoming')}>
+      <form
+        className="form"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          if (!file) return action.setError(new Error(t('errRequired', { field: t('pdfFile') })));
+          const form = new FormData();
+          form.append('file', file);
+          for (const [k, v] of Object.entries(f)) if (v) form.append(k, v);
+          setPct(0);
+          const r = await action.run(() => upload<{ id: string }>('/api/documents/incoming', form, setPct));
+          if (r) {
+            refreshCounts();
+            navigate(`/documents/${r.id}`);
+          }
+        }}
+      >
+        <div
+          className={`dropzone${drag ? ' drag' : ''}`}
+          data-testid="dropzone"
+          onDragOver={(e) => {
+            e.preventDefault();
+            setDrag(true);
+          }}
+          onDragLeave={() => setDrag(false)}
+          onDrop={(e) => {
+            e.preventDefault();
+            setDrag(false);
+            pick(e.dataTransfer.files[0]);
+          }}
+        >
+          <label htmlFor="pdf">{file ? `${file.name} (${Math.ceil(file.size / 1024)} KB)` : t('dropPdf')}</label>
+          <input id="pdf" type="file" accept="application/pdf,.pdf" onChange={(e) => pick(e.target.files?.[0])} />
+        </div>
+        {pct !== undefined && (
+          <div>
+            <progress max={100} value={pct} aria-label={t('uploading', { pct })} />
+            <span>{t('uploading', { pct })}</span>
+          </div>
+        )}
+        <Field label={t('senderName')} id="senderName" required>
+          <input id="senderName" required value={f.senderName} onChange={(e) => set('senderName', e.target.value)} />
+        </Field>
+        <div className="row">
+          <Field label={t('originalNumber')} id="originalNumber" required>
+            <input
+              id="originalNumber"
+              required
+              value={f.originalNumber}
+              onChange={(e) => set('originalNumber', e.target.value)}
+            />
+          </Field>
+          <Field label={t('originalDate')} id="originalDate" required>
+            <DateInput id="originalDate" required value={f.originalDate} onChange={(v) => set('originalDate', v)} />
+          </Field>
+          <Field label={t('typeCode')} id="typeCode" required>
+            <select id="typeCode" value={f.typeCode} onChange={(e) => set('typeCode', e.target.value)}>
+              {(types.data ?? FALLBACK_TYPES).map((x) => (
+                <option key={x.code} value={x.code}>
+                  {x.name} ({x.code})
+                </option>
+              ))}
+            </select>
+          </Field>
+        </div>
+        <Field label={t('subject')} id="subject" required>
+          <input id="subject" required value={f.subject} onChange={(e) => set('subject', e.target.value)} />
+        </Field>
+        <Field label={t('urgency')} id="urgency">
+          <select id="urgency" value={f.urgency} onChange={(e) => set('urgency', e.target.value)}>
+            <option value="">{t('urgency.normal')}</option>
+            {['urgent', 'top-urgent', 'flash'].map((u) => (
+              <option key={u} value={u}>
+                {t(`urgency.${u}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <ErrorBox error={action.error} />
+        <button type="submit" className="primary" disabled={action.busy}>
+          {t('registerIncoming')}
+        </button>
+      </form>
+    </Page>
+  );
+}

@@ -1,0 +1,212 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { In, type EntityManager, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { endOfLocalDay } from '../../common/business-time.js';
+import { badRequest, notFound } from '../../common/domain-error.js';
+import { escapeLike, foldVietnamese } from '../../common/vietnamese.js';
+import { TransactionService } from '../../database/transaction.service.js';
+import { DocumentAccessPolicy, type AuthUser, type DocumentAccessFacts } from '../auth/index.js';
+import {
+  DocumentEventEntity,
+  DocumentFileEntity,
+  DocumentReaderEntity,
+  DocumentRecipientEntity,
+} from './document-records.entity.js';
+import { toDetail, toListItem } from './document-mapper.js';
+import { DocumentEntity } from './document.entity.js';
+import type { ListDocumentsQuery } from './dto/documents.dto.js';
+import { Directory } from './directory.js';
+import { findDocumentType } from './document-types.js';
+
+/** Lists report an exact total up to this many matches. */
+export const COUNT_CAP = 1_000;
+
+/** Reads: one document (with the access check), lists with filters, the trail, the recipients' progress. */
+@Injectable()
+export class DocumentQueryService {
+  constructor(
+    private readonly tx: TransactionService,
+    private readonly access: DocumentAccessPolicy,
+    private readonly directory: Directory,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async facts(d: DocumentEntity, m: EntityManager = this.tx.manager): Promise<DocumentAccessFacts> {
+    const readers = await m.find(DocumentReaderEntity, { where: { documentId: d.id } });
+    return {
+      agencyId: d.agencyId,
+      secrecy: d.secrecy,
+      unitId: d.unitId,
+      drafterId: d.drafterId,
+      signerId: d.signerId,
+      readerIds: readers.map((r) => r.userId),
+    };
+  }
+
+  /** The document if the user may see it; "not found" otherwise, whether missing or forbidden. */
+  async load(user: AuthUser, id: string, m: EntityManager = this.tx.manager): Promise<DocumentEntity> {
+    const d = await m.findOne(DocumentEntity, { where: { id } });
+    if (!d || !this.access.canSee(user, await this.facts(d, m))) throw notFound('document', id);
+    return d;
+  }
+
+  async detail(user: AuthUser, id: string) {
+    const d = await this.load(user, id);
+    const files = await this.tx.manager.find(DocumentFileEntity, {
+      where: { documentId: id },
+      order: { createdAt: 'ASC', version: 'ASC' },
+    });
+    return toDetail(d, {
+      dossierIds: d.dossierId && ['filed'].includes(d.status) ? [d.dossierId] : [],
+      files: files.map((f) => ({
+        id: f.id,
+        role: f.role,
+        version: f.version,
+        name: f.name,
+        sha256: f.sha256,
+        mediaType: f.mediaType,
+        size: f.size,
+        note: f.note,
+        createdAt: f.createdAt.toISOString(),
+      })),
+    });
+  }
+
+  /**
+   * Paged list in two steps: the page of ids and the total come from the covering list index (see
+   * document.entity.ts), then the page's rows are read by id. Access (document-access.policy.ts): secret
+   * documents only through the explicit reader list; drafters are readers of their drafts.
+   */
+  async list(user: AuthUser, q: ListDocumentsQuery) {
+    const scope = this.access.listScope(user);
+    const m = this.tx.manager;
+    const qb = m
+      .createQueryBuilder()
+      .from(DocumentEntity, 'd')
+      .where('d.agency_id = :agencyId', { agencyId: scope.agencyId })
+      .setParameter('uid', scope.userId);
+    const reader = 'd.id IN (SELECT r.document_id FROM document_reader r WHERE r.user_id = :uid)';
+    if (scope.wholeAgency) qb.andWhere(`(d.secrecy IS NULL OR ${reader})`);
+    else if (scope.unitIds.length)
+      qb.andWhere(`(${reader} OR (d.secrecy IS NULL AND d.unit_id IN (:...units)))`, { units: scope.unitIds });
+    else qb.andWhere(reader);
+    this.filters(qb, q);
+    const pageSize = q.pageSize ?? 20;
+    const page = q.page ?? 1;
+    const sort = q.sort ?? 'urgency';
+    const ids = qb.clone().select('d.id', 'id');
+    if (sort === 'urgency') ids.orderBy('d.urgency_rank', 'DESC').addOrderBy('d.created_at', 'DESC');
+    else ids.orderBy('d.created_at', sort === 'oldest' ? 'ASC' : 'DESC');
+    const offset = (page - 1) * pageSize;
+    const countCapped = async () => {
+      const [sql, params] = qb
+        .clone()
+        .select('1', 'one')
+        .limit(COUNT_CAP + 1)
+        .getQueryAndParameters();
+      const [row] = await m.query(`SELECT COUNT(*) AS n FROM (${sql}) capped`, params);
+      return Number(row?.n ?? 0);
+    };
+    // MySQL answers the page and the count on two pooled connections at once; SQLite has one connection, so
+    // it counts only when the page is full (a short page already gives the exact total).
+    const parallelCount = this.tx.isSqlite ? undefined : countCapped();
+    parallelCount?.catch(() => undefined); // handled below; never an unhandled rejection if the page query fails
+    const idRows = await ids.offset(offset).limit(pageSize).getRawMany<{ id: string }>();
+    // The total is exact up to COUNT_CAP and then reported as capped ("1 000+"), so counting never scans a
+    // large agency's whole history.
+    let total = offset + idRows.length;
+    let totalCapped = false;
+    if (idRows.length === pageSize || (idRows.length === 0 && offset > 0)) {
+      const n = await (parallelCount ?? countCapped());
+      total = Math.min(n, COUNT_CAP);
+      totalCapped = n > COUNT_CAP;
+    } else await parallelCount;
+    const rows = idRows.length ? await m.find(DocumentEntity, { where: { id: In(idRows.map((r) => r.id)) } }) : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const items = idRows.map((r) => byId.get(r.id)).filter((r): r is DocumentEntity => !!r);
+    return { items: items.map(toListItem), total, totalCapped, page, pageSize };
+  }
+
+  private filters(qb: SelectQueryBuilder<ObjectLiteral>, q: ListDocumentsQuery) {
+    if (q.direction) qb.andWhere('d.direction = :direction', { direction: q.direction });
+    if (q.status) qb.andWhere('d.status = :status', { status: q.status });
+    if (q.typeCode)
+      qb.andWhere('d.type_code = :typeCode', { typeCode: findDocumentType(q.typeCode)?.code ?? q.typeCode });
+    if (q.urgency)
+      qb.andWhere('d.urgency_rank = :rank', { rank: { normal: 0, urgent: 1, 'top-urgent': 2, flash: 3 }[q.urgency] });
+    // Backslash escapes LIKE wildcards: MySQL's default, SQLite needs ESCAPE (and MySQL would read '\' as a quote).
+    const escape = this.tx.isSqlite ? " ESCAPE '\\'" : '';
+    if (q.number) {
+      const prefix = q.number.normalize('NFC');
+      // SQLite cannot use the (agency, notation) index for LIKE on a binary column: a prefix without letters
+      // (the usual "15/") becomes a range, which it can; letters keep LIKE's case-insensitive match.
+      if (this.tx.isSqlite && !/\p{L}/u.test(prefix))
+        qb.andWhere('d.notation >= :lo AND d.notation < :hi', { lo: prefix, hi: `${prefix}\uffff` });
+      else qb.andWhere(`d.notation LIKE :notation${escape}`, { notation: `${escapeLike(prefix)}%` });
+    }
+    if (q.from) qb.andWhere('d.created_at >= :from', { from: this.dayStart(q.from, 0) });
+    if (q.to) qb.andWhere('d.created_at < :to', { to: this.dayStart(q.to, 1) });
+    if (q.q) {
+      const folded = foldVietnamese(q.q);
+      if (folded) qb.andWhere(`d.subject_folded LIKE :q${escape}`, { q: `%${escapeLike(folded)}%` });
+    }
+  }
+
+  private dayStart(day: string, plusDays: number): Date {
+    const [y, mo, da] = day.split('-').map(Number);
+    const probe = new Date(Date.UTC(y, mo - 1, da));
+    if (probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== da)
+      throw badRequest('VALIDATION_FAILED', { fields: 'from/to' });
+    const start = endOfLocalDay(new Date(`${day}T12:00:00Z`), this.config.timezone, 0);
+    return new Date(start.getTime() + plusDays * 24 * 3600 * 1000);
+  }
+
+  async history(user: AuthUser, id: string) {
+    await this.load(user, id);
+    const rows = await this.tx.manager.find(DocumentEventEntity, { where: { documentId: id }, order: { at: 'ASC' } });
+    return rows.map((e) => ({
+      at: e.at.toISOString(),
+      actorId: e.actorId,
+      actorName: e.actorName,
+      action: e.action,
+      note: e.note,
+      data: e.data,
+    }));
+  }
+
+  /** Internal recipients and the processing status of the incoming document at each (appendix VI). */
+  async recipients(user: AuthUser, id: string) {
+    await this.load(user, id);
+    const m = this.tx.manager;
+    const rows = await m.find(DocumentRecipientEntity, { where: { documentId: id } });
+    const incoming = rows.length
+      ? await m.find(DocumentEntity, { where: { id: In(rows.map((r) => r.incomingDocumentId ?? '')) } })
+      : [];
+    const agencies = await this.directory.agencies(
+      m,
+      rows.map((r) => r.agencyId),
+    );
+    return rows.map((r) => {
+      const d = incoming.find((x) => x.id === r.incomingDocumentId);
+      return {
+        agencyId: r.agencyId,
+        agencyName: agencies.find((a) => a.id === r.agencyId)?.name ?? '',
+        sentAt: r.sentAt.toISOString(),
+        incomingDocumentId: r.incomingDocumentId,
+        status: d?.status ?? 'sent',
+        arrivalNumber: d?.arrivalNumber ?? null,
+        registeredAt: d?.registeredAt?.toISOString() ?? null,
+        doneAt: d?.doneAt?.toISOString() ?? null,
+      };
+    });
+  }
+
+  /** Same number and notation from the same issuing body already received this agency (appendix VI II). */
+  async duplicatesOf(m: EntityManager, d: DocumentEntity): Promise<{ id: string; arrivalNumber: number | null }[]> {
+    if (!d.notation) return [];
+    const rows = await m.find(DocumentEntity, {
+      where: { agencyId: d.agencyId, direction: 'incoming', notation: d.notation, organName: d.organName },
+    });
+    return rows.filter((r) => r.id !== d.id).map((r) => ({ id: r.id, arrivalNumber: r.arrivalNumber }));
+  }
+}

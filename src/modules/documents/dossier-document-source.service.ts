@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
+import { TransactionService } from '../../database/transaction.service.js';
+import { DossierDocumentSource, type FilingDocument } from '../dossiers/index.js';
+import { DocumentEventEntity, DocumentFileEntity } from './document-records.entity.js';
+import { DocumentEntity } from './document.entity.js';
+
+/** What the dossiers module reads to file documents (appendix VI §2.3/§2.4 metadata, files, trail). */
+@Injectable()
+export class DocumentsForDossiers extends DossierDocumentSource {
+  constructor(private readonly tx: TransactionService) {
+    super();
+  }
+
+  async getDocuments(ids: string[]): Promise<FilingDocument[]> {
+    if (!ids.length) return [];
+    const m = this.tx.manager;
+    const docs = await m.find(DocumentEntity, { where: { id: In(ids) } });
+    if (!docs.length) return [];
+    const found = docs.map((d) => d.id);
+    const files = await m.find(DocumentFileEntity, { where: { documentId: In(found) }, order: { createdAt: 'ASC' } });
+    const events = await m.find(DocumentEventEntity, { where: { documentId: In(found) }, order: { at: 'ASC' } });
+    return docs.map((d) => ({
+      id: d.id,
+      agencyId: d.agencyId,
+      direction: d.direction,
+      status: d.status,
+      final: d.direction === 'incoming' ? d.arrivalNumber !== null : ['issued', 'filed'].includes(d.status),
+      signed: d.signed || d.direction === 'incoming',
+      secrecy: d.secrecy,
+      typeCode: d.typeCode,
+      typeName: d.typeName,
+      number: d.number,
+      notation: d.notation,
+      documentDate: d.documentDate,
+      organName: d.organName,
+      subject: d.subject,
+      language: d.language,
+      pageCount: d.pageCount,
+      signerName: d.signerName,
+      signerTitle: d.signerTitle,
+      files: files
+        .filter((f) => f.documentId === d.id)
+        .map((f) => ({ name: f.name, sha256: f.sha256, mediaType: f.mediaType, size: f.size, role: f.role })),
+      history: events
+        .filter((e) => e.documentId === d.id && e.action !== 'status')
+        .map((e) => ({ at: e.at, actorName: e.actorName, action: e.action, note: e.note })),
+    }));
+  }
+}

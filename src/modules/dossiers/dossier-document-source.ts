@@ -1,0 +1,46 @@
+/**
+ * Contract through which the dossiers module reads documents to file them (Decree 30/2020, appendix VI).
+ * Implemented and provided by DocumentsModule; dossiers never imports documents' internals.
+ */
+export interface FilingDocumentFile {
+  name: string;
+  sha256: string;
+  mediaType: string;
+  size: number;
+  role: 'main' | 'signed' | 'attachment' | 'draft' | 'opinion';
+}
+
+export interface FilingDocumentHistoryEntry {
+  at: Date;
+  actorName: string;
+  action: string;
+  note?: string | null;
+}
+
+export interface FilingDocument {
+  id: string;
+  agencyId: string;
+  direction: 'incoming' | 'outgoing';
+  status: string;
+  final: boolean;
+  signed: boolean;
+  secrecy: string | null;
+  typeCode: string;
+  typeName: string;
+  number: string | null;
+  notation: string | null;
+  documentDate: Date | null;
+  organName: string;
+  subject: string;
+  language: string;
+  pageCount: number;
+  signerName: string | null;
+  signerTitle: string | null;
+  files: FilingDocumentFile[];
+  history: FilingDocumentHistoryEntry[];
+}
+
+export abstract class DossierDocumentSource {
+  /** Returns the documents that exist among `ids` (unknown ids are omitted), in any order. */
+  abstract getDocuments(ids: string[]): Promise<FilingDocument[]>;
+}

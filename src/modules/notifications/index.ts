@@ -1,0 +1,2 @@
+export { NotificationsModule } from './notifications.module.js';
+export { NotificationsService, type NotificationInput } from './notifications.service.js';

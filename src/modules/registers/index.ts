@@ -1,0 +1,10 @@
+export { RegistersModule } from './registers.module.js';
+export {
+  RegistersService,
+  type TakeNumberInput,
+  type TakenNumber,
+  type RegisterView,
+  type RegisterEntryView,
+} from './registers.service.js';
+export { formatNumber } from './register-layouts.js';
+export { embedFonts, wrapText, nfc, mm, type PdfFonts } from './pdf-text.js';

@@ -1,0 +1,118 @@
+/** Public shapes of the signing module (see index.ts). Coordinates are PDF points from the page's lower-left corner. */
+
+export interface PdfRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Where the signer's signature image goes: the box between the signer's title and name (Decree 30/2020, appendix I, cell 7c). */
+export interface PersonSignatureAppearance {
+  /** 1-based page number; default: the last page. */
+  page?: number;
+  /** Default: lower right of the page (150 × 60 pt, 60 pt from the right edge, 140 pt from the bottom). */
+  rect?: PdfRect;
+  /** PNG of the handwritten signature (blue, transparent background); default: generated from the signer's name. */
+  image?: Buffer;
+}
+
+export interface SignAsPersonInput {
+  pdf: Buffer;
+  userId: string;
+  pin: string;
+  reason?: string;
+  location?: string;
+  appearance?: PersonSignatureAppearance;
+  /** Recorded as the audit entity (entityType 'document'); without it the audit entity is the signed content hash. */
+  documentId?: string;
+}
+
+export type AgencySignatureMode = 'seal-over-signature' | 'attachment-corner';
+
+export interface SignAsAgencyInput {
+  pdf: Buffer;
+  agencyId: string;
+  /** The clerk applying the agency signature (Decree 30/2020, art. 32). */
+  actorUserId: string;
+  /** PIN of the agency key; default for the demo: DEMO_PASSWORD (only when demo data is on). */
+  pin?: string;
+  /** Number and notation, shown in 'attachment-corner' mode: number 15 + notation "QĐ-UBND" → "15/QĐ-UBND". */
+  number: string | number;
+  notation: string;
+  mode: AgencySignatureMode;
+  reason?: string;
+  location?: string;
+  /** PNG of the seal (red, actual size, transparent); default: generated from the agency name. */
+  sealImage?: Buffer;
+  /** Seal diameter in points; default 100 pt (≈ 35 mm). */
+  sealDiameter?: number;
+  documentId?: string;
+}
+
+export interface SignResult {
+  pdf: Buffer;
+  signedAt: Date;
+  /** Name of the signature field added (hoso-person-…, hoso-agency-…). */
+  fieldName: string;
+  signerName: string;
+  certificateSubject: string;
+  certificateSerial: string;
+  /** sha256 (hex) of the signed PDF returned. */
+  documentHash: string;
+  timestamped: boolean;
+}
+
+export interface SignatureVerification {
+  /** 0-based, in file order (the first signature is the oldest). */
+  index: number;
+  fieldName: string | null;
+  /** Common name of the signer's certificate. */
+  signer: string;
+  /** ISO 8601: the timestamp's time when there is one, else the signing time claimed by the signer. */
+  signedAt: string | null;
+  certificateSubject: string;
+  certificateIssuer: string;
+  certificateSerial: string;
+  /** 'person' / 'agency' when the certificate is one of ours, else 'unknown'. */
+  kind: 'person' | 'agency' | 'unknown';
+  subFilter: string | null;
+  reason: string | null;
+  location: string | null;
+  /** Every check below passed. */
+  valid: boolean;
+  /** The digest of the byte range equals the signed message digest. */
+  integrity: boolean;
+  /** The CMS signature verifies with the certificate's public key. */
+  signatureValid: boolean;
+  /** The certificate chains to a trust anchor (DATA_DIR/ca/trust/*.pem or the demo root). */
+  trusted: boolean;
+  chain: string[];
+  /** The byte range reaches the end of the file, or only incremental updates that add signatures follow. */
+  coversWholeDocument: boolean;
+  /** The byte range reaches the end of the file (what pdfsig calls "Total document signed"). */
+  reachesEndOfFile: boolean;
+  /** Content was changed inside the range, or updates other than later signatures were appended. */
+  modifiedAfterSigning: boolean;
+  certificateValidAtSigningTime: boolean;
+  revoked: boolean;
+  timestamp: { time: string; imprintValid: boolean } | null;
+  problems: string[];
+}
+
+export interface CertificateView {
+  id: string;
+  ownerType: 'user' | 'agency' | 'ca';
+  ownerId: string | null;
+  agencyId: string | null;
+  subject: string;
+  commonName: string;
+  issuer: string;
+  serialNumber: string;
+  fingerprint: string;
+  notBefore: string;
+  notAfter: string;
+  status: 'active' | 'revoked' | 'superseded';
+  revokedAt: string | null;
+  provider: string;
+}

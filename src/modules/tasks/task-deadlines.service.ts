@@ -1,0 +1,81 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { IsNull, LessThanOrEqual } from 'typeorm';
+import { Clock } from '../../common/clock.js';
+import { TransactionService } from '../../database/transaction.service.js';
+import { TaskNotifier } from './task-notifier.js';
+import { TaskEntity } from './task.entity.js';
+
+const DAY_MS = 24 * 3600_000;
+const LOOP_MS = 60_000;
+
+/**
+ * Sends "deadline approaching" (24 h before the due time) and "overdue" mails, each once per task: the flag
+ * is set by a conditional update in the same transaction as the outbox row, so two app processes or two runs
+ * never send it twice.
+ */
+@Injectable()
+export class TaskDeadlineScheduler implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('TaskDeadlines');
+  private timer?: NodeJS.Timeout;
+  private running: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly tx: TransactionService,
+    private readonly notifier: TaskNotifier,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.runOnce()
+        .catch((e) => this.logger.error(e))
+        .finally(() => (this.running = null));
+    }, LOOP_MS);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One pass; returns how many tasks got a mail queued. */
+  async runOnce(): Promise<{ dueSoon: number; overdue: number }> {
+    const now = this.clock.now();
+    const repo = this.tx.manager.getRepository(TaskEntity);
+    let overdue = 0;
+    let dueSoon = 0;
+    const late = await repo.find({
+      where: { state: 'open', dueAt: LessThanOrEqual(now), overdueNotifiedAt: IsNull() },
+      take: 500,
+    });
+    for (const t of late) if (await this.mark(t, 'overdueNotifiedAt', now)) overdue++;
+    const soon = await repo
+      .createQueryBuilder('t')
+      .where("t.state = 'open' AND t.dueAt > :now AND t.dueAt <= :limit AND t.dueSoonNotifiedAt IS NULL", {
+        now,
+        limit: new Date(now.getTime() + DAY_MS),
+      })
+      .take(500)
+      .getMany();
+    for (const t of soon) if (await this.mark(t, 'dueSoonNotifiedAt', now)) dueSoon++;
+    return { dueSoon, overdue };
+  }
+
+  private mark(t: TaskEntity, flag: 'overdueNotifiedAt' | 'dueSoonNotifiedAt', now: Date): Promise<boolean> {
+    return this.tx.run(async (m) => {
+      const column = flag === 'overdueNotifiedAt' ? 'overdue_notified_at' : 'due_soon_notified_at';
+      const r = await m
+        .createQueryBuilder()
+        .update(TaskEntity)
+        .set(flag === 'overdueNotifiedAt' ? { overdueNotifiedAt: now } : { dueSoonNotifiedAt: now })
+        .where(`id = :id AND state = 'open' AND ${column} IS NULL`, { id: t.id })
+        .execute();
+      if (!r.affected) return false;
+      const kind = flag === 'overdueNotifiedAt' ? 'overdue' : 'deadline-approaching';
+      await this.notifier.send(kind, t, this.notifier.recipients(t), m);
+      return true;
+    });
+  }
+}

@@ -1,0 +1,160 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { Clock, IdGenerator } from '../../common/clock.js';
+import { AuditService } from '../audit/index.js';
+import { UnitEntity, UserEntity } from '../organizations/index.js';
+import type { UserTaskInfo, UserTaskListener } from '../workflow/index.js';
+import { EngineRef } from './engine-ref.js';
+import { resolveDueDate } from './task-due-dates.js';
+import { TaskNotifier } from './task-notifier.js';
+import { URGENCY_RANK } from './task.mapper.js';
+import { TaskCandidateEntity, TaskEntity } from './task.entity.js';
+import { TaskEventEntity, type TaskEventType } from './task-records.entity.js';
+
+const str = (v: unknown, max: number): string | null =>
+  typeof v === 'string' && v.trim() ? v.trim().normalize('NFC').slice(0, max) : null;
+
+/** Parses `<role>` / `<role>@<unitId>`. */
+export function parseGroup(group: string): { role: string; unitId: string | null } {
+  const at = group.indexOf('@');
+  return at < 0
+    ? { role: group.trim(), unitId: null }
+    : { role: group.slice(0, at).trim(), unitId: group.slice(at + 1).trim() };
+}
+
+/**
+ * Turns the engine's user tasks into inbox rows. Called by the engine inside the transaction that saves the
+ * instance state, so a task exists exactly when its wait state does; replays (same key) are no-ops.
+ */
+@Injectable()
+export class TaskListenerService implements UserTaskListener, OnModuleInit {
+  private readonly logger = new Logger('Tasks');
+
+  constructor(
+    private readonly engine: EngineRef,
+    private readonly audit: AuditService,
+    private readonly notifier: TaskNotifier,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    const engine = this.engine.find();
+    if (engine) engine.onUserTask(this);
+    else this.logger.warn('no WorkflowEngine provider: user tasks will not reach the inbox');
+  }
+
+  async created(info: UserTaskInfo, m: EntityManager): Promise<void> {
+    if (await m.exists(TaskEntity, { where: { engineKey: info.key } })) return;
+    const vars = info.variables ?? {};
+    const now = this.clock.now();
+    const groups = (info.candidateGroups ?? []).map(String).filter(Boolean);
+    const users = [...new Set((info.candidateUsers ?? []).map(String).filter(Boolean))];
+    const assignee = info.assignee ? String(info.assignee) : null;
+    const groupUnit = groups.map(parseGroup).find((g) => g.unitId)?.unitId ?? null;
+    const assigneeRow = assignee ? await m.findOne(UserEntity, { where: { id: assignee } }) : null;
+    const unitRow = groupUnit ? await m.findOne(UnitEntity, { where: { id: groupUnit } }) : null;
+    let agencyId = str(vars.agencyId, 36) ?? assigneeRow?.agencyId ?? unitRow?.agencyId ?? null;
+    if (!agencyId && users.length)
+      agencyId = (await m.findOne(UserEntity, { where: { id: users[0] } }))?.agencyId ?? null;
+    // A raw due date (duration) counts working days; the engine's evaluated date is kept otherwise.
+    const rawDue = (info as UserTaskInfo & { dueDate?: string | null }).dueDate;
+    const dueAt = rawDue
+      ? resolveDueDate(rawDue, now, this.config.timezone, this.config.publicHolidays)
+      : (info.dueAt ?? null);
+    const urgency = str(vars.urgency, 20);
+    const task = m.create(TaskEntity, {
+      id: this.ids.next(),
+      engineKey: info.key,
+      processInstanceId: info.processInstanceId,
+      processId: info.processId,
+      processVersion: info.processVersion,
+      businessKey: info.businessKey,
+      elementId: info.elementId,
+      name: (info.name || info.elementId).slice(0, 300),
+      agencyId,
+      unitId: groupUnit ?? assigneeRow?.unitId ?? null,
+      assigneeId: assignee,
+      ownerId: null,
+      candidateGroups: groups,
+      candidateUsers: users,
+      dueAt,
+      followUpAt: info.followUpAt ?? null,
+      formId: info.formId ?? null,
+      state: 'open',
+      outcome: null,
+      completedBy: null,
+      completedAt: null,
+      claimedBy: null,
+      claimedAt: null,
+      urgency,
+      urgencyRank: URGENCY_RANK[urgency ?? 'normal'] ?? 0,
+      secrecy: str(vars.secrecy, 30),
+      subject: str(vars.subject, 500),
+      cancelReason: null,
+      dueSoonNotifiedAt: null,
+      overdueNotifiedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await m.insert(TaskEntity, task);
+    const candidates = [
+      ...groups.map((g) => ({ ...parseGroup(g), userId: null })),
+      ...users.map((u) => ({ role: null, unitId: null, userId: u })),
+    ];
+    for (const c of candidates)
+      await m.insert(TaskCandidateEntity, { id: this.ids.next(), taskId: task.id, agencyId, ...c });
+    await this.event(m, task, 'created', null, {
+      assigneeId: assignee,
+      candidateGroups: groups,
+      candidateUsers: users,
+    });
+    await this.notifier.send('task-assigned', task, this.notifier.recipients(task), m);
+  }
+
+  async cancelled(key: string, reason: string, m: EntityManager): Promise<void> {
+    const task = await m.findOne(TaskEntity, { where: { engineKey: key } });
+    if (!task || task.state !== 'open') return;
+    const now = this.clock.now();
+    await m.update(TaskEntity, { id: task.id }, { state: 'cancelled', cancelReason: reason, updatedAt: now });
+    await this.event(m, task, 'cancelled', null, { reason });
+  }
+
+  /** A non-interrupting timer on the task (reminder): remind the person holding it, once per timer firing. */
+  async timerFired(key: string, timerElementId: string, m: EntityManager): Promise<void> {
+    const task = await m.findOne(TaskEntity, { where: { engineKey: key } });
+    if (!task || task.state !== 'open') return;
+    const kind = task.dueAt && task.dueAt.getTime() < this.clock.now().getTime() ? 'overdue' : 'deadline-approaching';
+    await this.notifier.send(kind, task, this.notifier.recipients(task), m, `:${timerElementId}:${this.ids.next()}`);
+  }
+
+  async event(
+    m: EntityManager,
+    task: TaskEntity,
+    type: TaskEventType,
+    actorId: string | null,
+    data: Record<string, unknown> | null = null,
+  ): Promise<void> {
+    const seq = (await m.count(TaskEventEntity, { where: { taskId: task.id } })) + 1;
+    const row = m.create(TaskEventEntity, {
+      id: this.ids.next(),
+      taskId: task.id,
+      seq,
+      type,
+      actorId,
+      at: this.clock.now(),
+      data,
+    });
+    await m.save(TaskEventEntity, row);
+    await this.audit.record({
+      actorId,
+      agencyId: task.agencyId,
+      action: `task.${type}`,
+      entityType: 'task',
+      entityId: task.id,
+      data: { processInstanceId: task.processInstanceId, elementId: task.elementId, ...(data ?? {}) },
+    });
+  }
+}

@@ -1,0 +1,64 @@
+import type { TaskEntity, TaskState } from './task.entity.js';
+
+export interface TaskView {
+  id: string;
+  name: string;
+  elementId: string;
+  processInstanceId: string;
+  processId: string;
+  processVersion: number;
+  businessKey: string | null;
+  assigneeId: string | null;
+  ownerId: string | null;
+  candidateGroups: string[];
+  candidateUsers: string[];
+  unitId: string | null;
+  dueAt: string | null;
+  followUpAt: string | null;
+  createdAt: string;
+  state: TaskState;
+  overdue: boolean;
+  urgency: string | null;
+  secrecy: string | null;
+  subject: string | null;
+  outcome: string | null;
+  claimedAt: string | null;
+  completedBy: string | null;
+  completedAt: string | null;
+}
+
+export const URGENCY_RANK: Record<string, number> = { flash: 3, 'top-urgent': 2, urgent: 1, normal: 0 };
+
+export const isOverdue = (t: Pick<TaskEntity, 'state' | 'dueAt'>, now: Date): boolean =>
+  t.state === 'open' && !!t.dueAt && t.dueAt.getTime() < now.getTime();
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function toTaskView(t: TaskEntity, now: Date): TaskView {
+  return {
+    id: t.id,
+    name: t.name,
+    elementId: t.elementId,
+    processInstanceId: t.processInstanceId,
+    processId: t.processId,
+    processVersion: t.processVersion,
+    businessKey: t.businessKey,
+    assigneeId: t.assigneeId,
+    ownerId: t.ownerId,
+    candidateGroups: t.candidateGroups ?? [],
+    candidateUsers: t.candidateUsers ?? [],
+    unitId: t.unitId,
+    dueAt: iso(t.dueAt),
+    followUpAt: iso(t.followUpAt),
+    createdAt: t.createdAt.toISOString(),
+    state: t.state,
+    overdue: isOverdue(t, now),
+    urgency: t.urgency,
+    secrecy: t.secrecy,
+    subject: t.subject,
+    outcome: t.outcome,
+    claimedAt: iso(t.claimedAt),
+    completedBy: t.completedBy,
+    completedAt: iso(t.completedAt),
+  };
+}

@@ -1,0 +1,155 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { LessThanOrEqual } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../../../config/app-config.js';
+import { Clock, IdGenerator } from '../../../../common/clock.js';
+import { TransactionService } from '../../../../database/transaction.service.js';
+import { WorkflowInstanceEntity } from '../../workflow-instance.entity.js';
+import { WorkflowIncidentEntity, WorkflowJobEntity, WorkflowTimerEntity } from '../../workflow-wait.entity.js';
+import { EmbeddedWorkflowEngine } from './embedded-engine.js';
+import { addIsoDuration } from './feel.js';
+import { HELD } from './job-runner.js';
+
+/**
+ * Fires due timers and retries due jobs from the database, driven by the injected Clock: a polling loop in
+ * production, `runDue()` in tests. Work on an instance that fails is recorded as an incident, never lost.
+ */
+@Injectable()
+export class EngineScheduler implements OnApplicationShutdown {
+  private readonly logger = new Logger('EngineScheduler');
+  private timer?: NodeJS.Timeout;
+  private running: Promise<number> | null = null;
+  private again = false;
+
+  constructor(
+    private readonly engine: EmbeddedWorkflowEngine,
+    private readonly tx: TransactionService,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    engine.kick = () => void this.runDue().catch((e) => this.logger.error(e));
+  }
+
+  start(intervalMs = 1000): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.runDue().catch((e) => this.logger.error(e)), intervalMs);
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Runs everything due now (by the Clock); resolves with the number of items handled. */
+  async runDue(): Promise<number> {
+    if (this.running) {
+      this.again = true;
+      await this.running;
+    }
+    this.running = this.loop();
+    try {
+      return await this.running;
+    } finally {
+      this.running = null;
+    }
+  }
+
+  private async loop(): Promise<number> {
+    let total = 0;
+    for (let round = 0; round < 1000; round++) {
+      this.again = false;
+      const n = await this.once();
+      total += n;
+      if (!n && !this.again) break;
+    }
+    return total;
+  }
+
+  private async once(): Promise<number> {
+    const now = this.clock.now();
+    const m = this.tx.dataSource.manager;
+    const timers = await m.find(WorkflowTimerEntity, {
+      where: { dueAt: LessThanOrEqual(now) },
+      order: { dueAt: 'ASC' },
+      take: 200,
+    });
+    const jobs = await m.find(WorkflowJobEntity, {
+      where: { state: 'pending', nextAttemptAt: LessThanOrEqual(now) },
+      order: { nextAttemptAt: 'ASC' },
+      take: 200,
+    });
+    let n = 0;
+    for (const t of timers) if (await this.guard(t.instanceId, () => this.fire(t))) n++;
+    const seen = new Set<string>();
+    for (const j of jobs) {
+      if (seen.has(j.instanceId)) continue;
+      seen.add(j.instanceId);
+      if (
+        await this.guard(j.instanceId, () =>
+          this.engine.track(() => this.tx.run((tm) => this.engine.advance(tm, j.instanceId, () => undefined))),
+        )
+      )
+        n++;
+    }
+    return n;
+  }
+
+  private async fire(t: WorkflowTimerEntity): Promise<void> {
+    await this.engine.track(() =>
+      this.tx.run(async (m) => {
+        const still = await m.findOneBy(WorkflowTimerEntity, { id: t.id });
+        if (!still) return; // fired by another process
+        if (t.instanceId) {
+          await this.engine.fireTimer(m, t.instanceId, t.executionId!);
+          // the advance removes the row when the timer left the engine; a stale row must not loop
+          await m.delete(WorkflowTimerEntity, { id: t.id, dueAt: LessThanOrEqual(this.clock.now()) });
+          return;
+        }
+        const def = await this.engine.definitions.get(m, t.definitionId!);
+        await this.engine.startIn(m, def, { processId: def.processId, variables: {} });
+        if (t.period && t.repeatLeft !== 0) {
+          let due = addIsoDuration(t.dueAt, t.period);
+          while (due.getTime() <= this.clock.now().getTime()) due = addIsoDuration(due, t.period);
+          await m.update(
+            WorkflowTimerEntity,
+            { id: t.id },
+            { dueAt: due, repeatLeft: t.repeatLeft === null || t.repeatLeft < 0 ? -1 : t.repeatLeft - 1 },
+          );
+        } else await m.delete(WorkflowTimerEntity, { id: t.id });
+      }),
+    );
+  }
+
+  /** Failures of scheduled work become incidents on the instance (the engine state stays at its last wait). */
+  private async guard(instanceId: string | null, fn: () => Promise<void>): Promise<boolean> {
+    try {
+      await fn();
+      return true;
+    } catch (e) {
+      const err = e as Error & { code?: string; params?: Record<string, unknown> };
+      this.logger.warn(`instance ${instanceId ?? '-'}: ${err.message} ${JSON.stringify(err.params ?? {})}`);
+      if (!instanceId) return false;
+      await this.tx.run(async (m) => {
+        const row = await m.findOneBy(WorkflowInstanceEntity, { id: instanceId });
+        if (!row || (row.state !== 'active' && row.state !== 'incident')) return;
+        await m.insert(WorkflowIncidentEntity, {
+          id: this.ids.next(),
+          instanceId,
+          jobKey: null,
+          elementId: String(err.params?.elementId ?? ''),
+          type: err.code === 'EXTRACT_VALUE_ERROR' ? 'EXTRACT_VALUE_ERROR' : 'ENGINE_ERROR',
+          message: String(err.params?.message ?? err.message).slice(0, 1000),
+          state: 'open',
+          createdAt: this.clock.now(),
+          resolvedAt: null,
+        });
+        await m.update(WorkflowInstanceEntity, { id: instanceId }, { state: 'incident' });
+        // Hold the instance's due work until the incident is retried (no busy loop on a broken model).
+        await m.update(WorkflowJobEntity, { instanceId, state: 'pending' }, { state: 'held' });
+        await m.update(WorkflowTimerEntity, { instanceId, dueAt: LessThanOrEqual(this.clock.now()) }, { dueAt: HELD });
+      });
+      this.engine.forget(instanceId);
+      return false;
+    }
+  }
+}

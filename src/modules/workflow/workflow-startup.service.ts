@@ -1,0 +1,72 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DomainError } from '../../common/domain-error.js';
+import { TransactionService } from '../../database/transaction.service.js';
+import { StartupService } from '../startup/startup.service.js';
+import { EmbeddedWorkflowEngine } from './engine/embedded/embedded-engine.js';
+import { EngineScheduler } from './engine/embedded/engine-scheduler.js';
+import { WorkflowEngine } from './engine/workflow-engine.port.js';
+import { WorkflowInstanceEntity } from './workflow-instance.entity.js';
+
+/** processes/ next to package.json (dist/src/modules/workflow → ../../../../processes), or HOSO_PROCESSES_DIR. */
+export const processesDir = () =>
+  process.env.HOSO_PROCESSES_DIR ?? join(__dirname, '..', '..', '..', '..', 'processes');
+
+/**
+ * Start-up steps: deploy processes/*.bpmn whose content changed (order 30: workers are registered in the other
+ * modules' onModuleInit, before this runs), then recover every unfinished instance and start the scheduler (35).
+ */
+@Injectable()
+export class WorkflowStartupService implements OnModuleInit {
+  private readonly logger = new Logger('Workflow');
+
+  constructor(
+    private readonly startup: StartupService,
+    private readonly engine: WorkflowEngine,
+    private readonly embedded: EmbeddedWorkflowEngine,
+    private readonly scheduler: EngineScheduler,
+    private readonly tx: TransactionService,
+  ) {}
+
+  onModuleInit(): void {
+    this.startup.register({ name: 'deploy processes', order: 30, run: () => this.deployAll() });
+    if (this.engine.kind === 'embedded')
+      this.startup.register({ name: 'recover process instances', order: 35, run: () => this.recover() });
+  }
+
+  async deployAll(dir = processesDir()): Promise<void> {
+    if (!existsSync(dir)) return;
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.bpmn'))
+      .sort()) {
+      try {
+        const r = await this.engine.deploy(readFileSync(join(dir, file), 'utf8'), { source: 'startup' });
+        if (r.changed) this.logger.log(`deployed ${r.processId} version ${r.version} (${file})`);
+      } catch (e) {
+        const details = e instanceof DomainError ? JSON.stringify(e.details.errors ?? e.params) : (e as Error).message;
+        this.logger.error(`processes/${file} was not deployed: ${details}`);
+      }
+    }
+  }
+
+  /** Resumes every unfinished instance once (in-flight jobs run again: workers are idempotent). */
+  async recover(): Promise<void> {
+    const rows = await this.tx.dataSource.manager.find(WorkflowInstanceEntity, {
+      where: { state: 'active' },
+      select: { id: true },
+    });
+    let failed = 0;
+    for (const r of rows) {
+      try {
+        await this.tx.run((m) => this.embedded.advance(m, r.id, () => undefined));
+      } catch (e) {
+        failed++;
+        this.logger.warn(`instance ${r.id} not recovered: ${(e as Error).message}`);
+      }
+    }
+    if (rows.length) this.logger.log(`recovered ${rows.length - failed}/${rows.length} process instance(s)`);
+    this.scheduler.start(Number(process.env.ENGINE_POLL_MS ?? 1000));
+    await this.scheduler.runDue();
+  }
+}

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { ROOT } from './child-server.js';
+
+export const CRASH_PROCESS_ID = 'faults-crash';
+/** Service tasks of test/faults/fixtures/faults-crash.bpmn; each must leave exactly one effect per instance. */
+export const CRASH_EFFECT_ELEMENTS = ['a', 'b', 'c', 'd'];
+export const crashBpmn = () => readFileSync(join(ROOT, 'test', 'faults', 'fixtures', 'faults-crash.bpmn'), 'utf8');
+
+/** A direct connection to the database a child server uses (SQLite file or MariaDB database). */
+export async function openDb(databaseUrl: string): Promise<DataSource> {
+  const ds = databaseUrl.startsWith('sqlite:')
+    ? new DataSource({ type: 'better-sqlite3', database: databaseUrl.slice('sqlite:'.length) })
+    : new DataSource({ type: 'mysql', url: databaseUrl.replace(/^mariadb:/, 'mysql:') });
+  await ds.initialize();
+  return ds;
+}
+
+/** instance id → element id → number of times the `faults.effect` worker's effect was committed. */
+export async function effectCounts(ds: DataSource): Promise<Map<string, Map<string, number>>> {
+  const rows: { entity_id: string; data: string }[] = await ds.query(
+    `SELECT entity_id, data FROM audit_event WHERE action = 'faults.effect'`,
+  );
+  const out = new Map<string, Map<string, number>>();
+  for (const r of rows) {
+    const elementId = (JSON.parse(r.data) as { elementId: string }).elementId;
+    if (!out.has(r.entity_id)) out.set(r.entity_id, new Map());
+    const m = out.get(r.entity_id)!;
+    m.set(elementId, (m.get(elementId) ?? 0) + 1);
+  }
+  return out;
+}
+
+/** Problems found: effects applied twice, or missing for a completed instance. Empty means exactly once. */
+export function effectProblems(counts: Map<string, Map<string, number>>, completed: string[]): string[] {
+  const problems: string[] = [];
+  for (const [id, m] of counts)
+    for (const [el, n] of m) if (n !== 1) problems.push(`instance ${id} element ${el}: effect applied ${n} times`);
+  for (const id of completed)
+    for (const el of CRASH_EFFECT_ELEMENTS)
+      if (!counts.get(id)?.get(el)) problems.push(`instance ${id} completed without the effect of ${el}`);
+  return problems;
+}
+
+/** id → state of every instance of the crash process, read from the database. */
+export async function instanceStates(databaseUrl: string): Promise<Map<string, string>> {
+  const ds = await openDb(databaseUrl);
+  try {
+    const rows: { id: string; state: string }[] = await ds.query(
+      `SELECT id, state FROM workflow_instance WHERE process_id = '${CRASH_PROCESS_ID}'`,
+    );
+    return new Map(rows.map((r) => [r.id, r.state]));
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** Polls (bounded) until no crash-process instance is active. */
+export async function waitUntilSettled(databaseUrl: string, timeoutMs: number): Promise<Map<string, string>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const states = await instanceStates(databaseUrl);
+    const active = [...states.values()].filter((s) => s === 'active').length;
+    if (!active || Date.now() > deadline) return states;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import {
+  concretePath,
+  loadApiMap,
+  rowCounts,
+  sampleBody,
+  type ApiMap,
+  type Route,
+  type Schema,
+} from './support/api-map.js';
+import { A_USERS, me, type Me } from './support/agencies.js';
+import { harvestAs, isIdParam, kindOfParam, type Harvest } from './support/harvest.js';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
+
+/** A value of a JSON type other than the one the schema declares (so validation must refuse it). */
+function wrongType(s: Schema | undefined): fc.Arbitrary<unknown> | undefined {
+  switch (s?.type) {
+    case 'string':
+      return fc.oneof(
+        fc.integer(),
+        fc.boolean(),
+        fc.array(fc.string(), { maxLength: 3 }),
+        fc.dictionary(fc.string(), fc.integer(), { minKeys: 1 }),
+      );
+    case 'integer':
+    case 'number':
+      return fc.oneof(
+        fc.string({ minLength: 1 }).filter((x) => Number.isNaN(Number(x))),
+        fc.boolean(),
+        fc.array(fc.integer(), { minLength: 1 }),
+      );
+    case 'boolean':
+      return fc.oneof(
+        fc.constantFrom('yes', 'maybe', 'on!'),
+        fc.integer({ min: 2 }),
+        fc.array(fc.boolean(), { minLength: 1 }),
+      );
+    case 'array':
+      return fc.oneof(
+        fc.string({ minLength: 1 }),
+        fc.integer(),
+        fc.dictionary(fc.string(), fc.integer(), { minKeys: 1 }),
+      );
+    case 'object':
+      return fc.oneof(fc.string({ minLength: 1 }), fc.integer(), fc.array(fc.integer(), { minLength: 1 }));
+    default:
+      return s?.enum ? fc.integer({ min: 1000 }) : undefined;
+  }
+}
+
+/**
+ * Bodies that no DTO may accept: arbitrary JSON (objects always carry a key the DTO does not declare), raw text
+ * that is not JSON, and the documented sample with one declared field replaced by a value of the wrong type.
+ */
+function hostileBodies(map: ApiMap, schema: Schema | undefined): fc.Arbitrary<{ raw: string }> {
+  const s = map.resolve(schema);
+  const props = s?.properties ?? {};
+  const declared = new Set(Object.keys(props));
+  const arbitraryJson = fc
+    .anything({ maxDepth: 3, withNullPrototype: false })
+    .filter((v) => !(v && typeof v === 'object' && !Array.isArray(v)) || Object.keys(v).some((k) => !declared.has(k)))
+    .filter((v) => !(v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0))
+    .map((v) => ({ raw: JSON.stringify(v) ?? 'null' }));
+  const notJson = fc.string({ minLength: 1 }).filter((x) => {
+    try {
+      JSON.parse(x);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  const options: fc.Arbitrary<{ raw: string }>[] = [arbitraryJson, notJson.map((raw) => ({ raw }))];
+  const mutable = Object.entries(props)
+    .map(([k, p]) => [k, wrongType(map.resolve(p))] as const)
+    .filter((e): e is readonly [string, fc.Arbitrary<unknown>] => !!e[1]);
+  if (mutable.length) {
+    const base = sampleBody(map, s) as Record<string, unknown>;
+    options.push(
+      fc
+        .constantFrom(...mutable)
+        .chain(([key, arb]) => arb.map((v) => ({ raw: JSON.stringify({ ...base, [key]: v }) }))),
+    );
+  }
+  return fc.oneof(...options);
+}
+
+describe('property: hostile JSON bodies on every DTO of the API → 4xx, never 500, nothing changes', () => {
+  let t: TestApp;
+  let map: ApiMap;
+  let harvest: Harvest;
+  const meOf: Record<string, Me> = {};
+  const users = [...A_USERS, 'admin'];
+
+  before(async () => {
+    t = await startTestApp();
+    map = await loadApiMap(t);
+    for (const u of users) meOf[u] = await me(t, u);
+    harvest = await harvestAs(t, map, users);
+  });
+  after(() => t?.close());
+
+  const userFor = (r: Route) =>
+    r.permission === 'public'
+      ? undefined
+      : users.find((u) => r.permission && meOf[u].permissions.includes(r.permission));
+
+  it('every JSON body route (login last, so its throttle cannot lock the others out)', async () => {
+    const routes = map.routes
+      .filter((r) => r.jsonBody)
+      .sort((a, b) => Number(a.path === '/api/auth/login') - Number(b.path === '/api/auth/login'));
+    console.log(`# fuzzing ${routes.length} DTO routes × ${RUNS} runs`);
+    const before = await rowCounts(t);
+    for (const route of routes) {
+      const as = userFor(route);
+      if (route.permission !== 'public' && !as) continue;
+      const values: Record<string, string> = { kind: 'users', year: String(new Date().getFullYear()) };
+      for (const p of route.pathParams.filter(isIdParam))
+        values[p] = [...(harvest.ids.get(kindOfParam(route, p)) ?? [])][0] ?? '00000000-0000-4000-8000-000000000000';
+      const path = concretePath(route.path, values);
+      await fc.assert(
+        fc.asyncProperty(hostileBodies(map, route.jsonBody), async ({ raw }) => {
+          const res = await t.request(route.method, path, { as, raw, headers: { 'content-type': 'application/json' } });
+          assert.ok(
+            res.status >= 400 && res.status < 500,
+            `${route.method} ${route.path} as ${as ?? 'anonymous'} with ${raw.slice(0, 200)} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`,
+          );
+          assert.ok(res.body?.code, 'error body carries a code');
+        }),
+        { numRuns: RUNS },
+      );
+    }
+    assert.deepEqual(await rowCounts(t), before, 'a refused body changed rows');
+  });
+});

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../../src/config/app-config.js';
+import { dataSourceOptions } from '../../src/database/data-source-options.js';
+import { AuditEventEntity } from '../../src/modules/audit/audit-event.entity.js';
+import { WorkflowInstanceEntity } from '../../src/modules/workflow/workflow-instance.entity.js';
+import { WorkflowJobEntity, WorkflowTimerEntity } from '../../src/modules/workflow/workflow-wait.entity.js';
+import { freshDatabase } from '../support/test-app.js';
+
+const CHILD = join(__dirname, 'support', 'crash-child.js');
+const TOTAL = 120;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('crash: SIGKILL mid-flight, restart, every instance completes with each effect applied once', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let ds: DataSource;
+  let child: ChildProcess | undefined;
+  const env = () => ({
+    ...process.env,
+    DATA_DIR: db.dataDir,
+    DATABASE_URL: db.databaseUrl,
+    SEED_DEMO: 'false',
+    NODE_ENV: 'test',
+    ENGINE_POLL_MS: '200',
+    CRASH_INSTANCES: String(TOTAL),
+  });
+  const launch = () => {
+    const c = spawn(process.execPath, [CHILD], { env: env(), stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    c.stdout!.on('data', (d) => (out += String(d)));
+    return { c, out: () => out };
+  };
+  before(async () => {
+    db = await freshDatabase();
+  });
+  after(async () => {
+    child?.kill('SIGKILL');
+    await ds?.destroy();
+    await db.drop();
+  });
+
+  it('given a child running many instances, when it is killed and restarted, then all complete exactly once', async () => {
+    const first = launch();
+    child = first.c;
+    // wait until the child has committed some instances and some timers are due, then kill it mid-flight
+    for (let i = 0; i < 600 && !first.out().includes('ready'); i++) await sleep(100);
+    assert.ok(first.out().includes('ready'), 'child did not start');
+    ds = new DataSource(
+      dataSourceOptions(loadConfig(env()).database, {
+        entities: [WorkflowInstanceEntity, AuditEventEntity, WorkflowTimerEntity, WorkflowJobEntity],
+      }),
+    );
+    await ds.initialize();
+    const instances = ds.getRepository(WorkflowInstanceEntity);
+    for (let i = 0; i < 300 && (await instances.count()) < TOTAL / 3; i++) await sleep(20);
+    await sleep(1200); // some PT1S timers are now due and being fired
+    first.c.kill('SIGKILL');
+    await new Promise((r) => first.c.once('exit', r));
+    const atKill = await instances.count();
+    assert.ok(atKill < TOTAL, `the kill came too late (${atKill} instances)`);
+
+    const second = launch();
+    child = second.c;
+    let done = 0;
+    for (let i = 0; i < 300; i++) {
+      done = await instances.countBy({ state: 'completed' });
+      if (done === TOTAL) break;
+      await sleep(100);
+    }
+    second.c.kill('SIGKILL');
+    if (done !== TOTAL) {
+      const stuck = await instances.find({ where: { state: 'active' } });
+      for (const s of stuck)
+        console.error(
+          s.businessKey,
+          JSON.stringify(s.runtime),
+          JSON.stringify(await ds.query('SELECT * FROM workflow_timer WHERE instance_id = ?', [s.id])),
+          JSON.stringify(await ds.query('SELECT * FROM workflow_job WHERE instance_id = ?', [s.id])),
+        );
+    }
+    assert.equal(done, TOTAL, `completed ${done}/${TOTAL}`);
+    assert.equal(await instances.countBy({ state: 'incident' }), 0);
+    const effects = await ds.getRepository(AuditEventEntity).findBy({ action: 'crash.effect' });
+    const perInstance = new Map<string, string[]>();
+    for (const e of effects)
+      perInstance.set(e.entityId!, [...(perInstance.get(e.entityId!) ?? []), String(e.data?.elementId)]);
+    assert.equal(perInstance.size, TOTAL);
+    for (const [id, list] of perInstance)
+      assert.deepEqual(list.sort(), ['effectA', 'effectB', 'effectC'], `instance ${id}`);
+  });
+});

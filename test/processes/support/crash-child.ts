@@ -1,0 +1,65 @@
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { AppModule } from '../../../src/app.module.js';
+import { createApp } from '../../../src/bootstrap.js';
+import { loadConfig } from '../../../src/config/app-config.js';
+import { AuditService } from '../../../src/modules/audit/index.js';
+import { WorkflowEngine } from '../../../src/modules/workflow/index.js';
+import { WorkflowInstanceEntity } from '../../../src/modules/workflow/workflow-instance.entity.js';
+import { DataSource } from 'typeorm';
+
+/**
+ * Child process of the crash test: the real app plus the worker `crash.effect`, whose every application leaves one
+ * audit event (`crash.effect`, entity = instance, data.elementId) in the job's transaction. It starts the
+ * instances `crash-0…crash-<N-1>` that do not exist yet (by business key) and keeps running until killed.
+ */
+@Module({})
+class CrashWorkersModule implements OnModuleInit {
+  constructor(private readonly refs: ModuleRef) {}
+  onModuleInit(): void {
+    const engine = this.refs.get(WorkflowEngine, { strict: false });
+    const audit = this.refs.get(AuditService, { strict: false });
+    engine.registerWorker('crash.effect', async (job) => {
+      await audit.record({
+        action: 'crash.effect',
+        entityType: 'workflow-instance',
+        entityId: job.processInstanceId,
+        data: { elementId: job.elementId },
+      });
+      await new Promise((r) => setTimeout(r, 2)); // widens the window in which SIGKILL lands mid-transaction
+      return { variables: { [`done_${job.elementId}`]: true } };
+    });
+  }
+}
+
+const forRoot = AppModule.forRoot.bind(AppModule);
+AppModule.forRoot = (config, overrides = {}, extra = []) => forRoot(config, overrides, [...extra, CrashWorkersModule]);
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const app = await createApp(config, {}, { logger: ['error'] });
+  const engine = app.get(WorkflowEngine);
+  const xml = readFileSync(
+    join(__dirname, '..', '..', '..', '..', 'test', 'processes', 'fixtures', 'engine-crash.bpmn'),
+    'utf8',
+  );
+  await engine.deploy(xml, { source: 'api' });
+  const total = Number(process.env.CRASH_INSTANCES ?? 100);
+  const repo = app.get(DataSource).getRepository(WorkflowInstanceEntity);
+  const existing = new Set((await repo.find({ select: { businessKey: true } })).map((r) => r.businessKey));
+  process.stdout.write(`ready ${existing.size}\n`);
+  for (let i = 0; i < total; i++) {
+    const key = `crash-${i}`;
+    if (existing.has(key)) continue;
+    await engine.start({ processId: 'test-crash', businessKey: key, variables: { n: i } });
+  }
+  process.stdout.write('started all\n');
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument, rgb } from 'pdf-lib';
+
+const TINOS = join(
+  dirname(require.resolve('@expo-google-fonts/tinos/package.json')),
+  '400Regular/Tinos_400Regular.ttf',
+);
+
+/** A multi-page A4 document with Vietnamese text, like a generated outgoing document. */
+export async function makePdf(pages = 3, opts: { objectStreams?: boolean } = {}): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  doc.registerFontkit(fontkit);
+  const font = await doc.embedFont(readFileSync(TINOS), { subset: false }); // pdf-lib 1.17 subsetting drops Tinos glyphs;
+  for (let i = 1; i <= pages; i++) {
+    const page = doc.addPage([595.28, 841.89]);
+    page.drawText('ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH'.normalize('NFC'), { x: 60, y: 780, size: 13, font });
+    page.drawText(`Quyết định về việc thử nghiệm ký số — trang ${i}/${pages}`.normalize('NFC'), {
+      x: 60,
+      y: 740,
+      size: 12,
+      font,
+      color: rgb(0, 0, 0),
+    });
+    for (let l = 0; l < 30; l++)
+      page.drawText(`Dòng ${l + 1}: nội dung văn bản hành chính có dấu tiếng Việt đầy đủ.`.normalize('NFC'), {
+        x: 60,
+        y: 700 - l * 18,
+        size: 11,
+        font,
+      });
+    if (i === pages) {
+      page.drawText('CHỦ TỊCH'.normalize('NFC'), { x: 390, y: 210, size: 12, font });
+      page.drawText('Nguyễn Văn Ký'.normalize('NFC'), { x: 385, y: 120, size: 12, font });
+    }
+  }
+  return Buffer.from(await doc.save({ useObjectStreams: opts.objectStreams ?? true }));
+}
+
+export const PDFSIG = process.env.HOSO_PDFSIG;
+
+/** Runs poppler's pdfsig on the bytes; returns its stdout (it exits non-zero for untrusted issuers too). */
+export function pdfsig(pdf: Buffer): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hoso-pdfsig-'));
+  try {
+    const file = join(dir, 'doc.pdf');
+    writeFileSync(file, pdf);
+    const r = spawnSync(PDFSIG!, [file], { encoding: 'utf8' });
+    return `${r.stdout}\n${r.stderr}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** pdfsig's blocks, one per signature, in file order. */
+export function pdfsigBlocks(out: string): string[] {
+  return out.split(/^Signature #\d+:/m).slice(1);
+}
