@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { CurrentUser, RequirePermission } from '../auth/auth.decorators.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { PolicyService } from '../auth/policy.service.js';
+import { ConfidentialityService } from '../auth/confidentiality.service.js';
 import { AuditService } from './audit.service.js';
 import { TransactionService } from '../../database/transaction.service.js';
 import { AuditEventEntity } from './audit-event.entity.js';
@@ -16,6 +17,7 @@ export class AuditController {
     private readonly dataSource: DataSource,
     private readonly tx: TransactionService,
     private readonly policy: PolicyService,
+    private readonly confidentiality: ConfidentialityService,
   ) {}
 
   /** Verifies every hash chain (admins). Same check as `npm run audit:verify`. */
@@ -36,7 +38,12 @@ export class AuditController {
       order: { id: 'DESC' },
       take,
     });
-    return rows.map((r) => ({
+    // Entries about secret records the admin may not read are left out entirely (not even their ids).
+    const hidden = [...(await this.confidentiality.hiddenIds(user, agencies))];
+    const visible = hidden.length
+      ? rows.filter((r) => !hidden.some((id) => r.entityId === id || JSON.stringify(r.data ?? {}).includes(id)))
+      : rows;
+    return visible.map((r) => ({
       id: r.id,
       occurredAt: r.occurredAt,
       actorId: r.actorId,

@@ -32,10 +32,19 @@ export class TokenService {
 
   verify(token: string): TokenClaims {
     try {
-      return jwt.verify(token, this.config.jwtSecret, {
+      const claims = jwt.verify(token, this.config.jwtSecret, {
         algorithms: ['HS256'],
         issuer: 'hoso',
       }) as unknown as TokenClaims;
+      // A token must name its user and carry an id (for logout) and a version (for password changes).
+      if (
+        !claims.sub ||
+        typeof claims.sub !== 'string' ||
+        typeof claims.jti !== 'string' ||
+        typeof claims.tv !== 'number'
+      )
+        throw new Error('incomplete token');
+      return claims;
     } catch (e) {
       if ((e as Error).name === 'TokenExpiredError') throw new DomainError('TOKEN_EXPIRED', 'unauthorized');
       throw new DomainError('UNAUTHENTICATED', 'unauthorized');

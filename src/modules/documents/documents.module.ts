@@ -19,6 +19,7 @@ import { InternalIssuance } from './internal-issuance.service.js';
 import { OutgoingWorkers } from './outgoing-workers.js';
 import { ProcessGateway } from './process-gateway.js';
 import { SigningGateway } from './signing-gateway.js';
+import { SecretDocumentsResolver } from './secret-documents.resolver.js';
 
 @Module({
   imports: [RegistersModule],
@@ -37,6 +38,7 @@ import { SigningGateway } from './signing-gateway.js';
     DocumentHooks,
     ProcessGateway,
     SigningGateway,
+    SecretDocumentsResolver,
     { provide: DossierDocumentSource, useClass: DocumentsForDossiers },
   ],
   exports: [DossierDocumentSource, DocumentAccessPolicy],

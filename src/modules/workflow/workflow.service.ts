@@ -4,7 +4,7 @@ import { badRequest, notFound } from '../../common/domain-error.js';
 import { registerMessages } from '../../common/messages.js';
 import { TransactionService } from '../../database/transaction.service.js';
 import { AuditService } from '../audit/index.js';
-import { PolicyService, type AuthUser } from '../auth/index.js';
+import { ConfidentialityService, PolicyService, type AuthUser } from '../auth/index.js';
 import { EmbeddedWorkflowEngine } from './engine/embedded/embedded-engine.js';
 import { WorkflowEngine, type ValidationProblem } from './engine/workflow-engine.port.js';
 import type { ListIncidentsQuery, ListInstancesQuery, StartInstanceDto } from './dto/workflow.dto.js';
@@ -29,6 +29,7 @@ export class WorkflowService {
     private readonly embedded: EmbeddedWorkflowEngine,
     private readonly policy: PolicyService,
     private readonly audit: AuditService,
+    private readonly confidentiality: ConfidentialityService,
   ) {}
 
   async latestDefinitions() {
@@ -123,7 +124,10 @@ export class WorkflowService {
         parentInstanceId: true,
       },
     });
-    return rows.map(toInstanceView);
+    const hidden = await this.confidentiality.hiddenIds(user, [
+      ...new Set(rows.map((r) => r.agencyId).filter((a): a is string => !!a)),
+    ]);
+    return rows.filter((r) => !r.businessKey || !hidden.has(r.businessKey)).map(toInstanceView);
   }
 
   private async visibleInstance(user: AuthUser, id: string): Promise<WorkflowInstanceEntity> {
@@ -133,6 +137,13 @@ export class WorkflowService {
       row.agencyId === null
         ? !user.roleNames.includes('admin')
         : !(await this.policy.visibleAgencyIds(user)).includes(row.agencyId)
+    )
+      throw notFound('process instance', id);
+    // The instance of a secret document is as invisible as the document itself.
+    if (
+      row.businessKey &&
+      row.agencyId &&
+      (await this.confidentiality.hiddenIds(user, [row.agencyId])).has(row.businessKey)
     )
       throw notFound('process instance', id);
     return row;

@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthUser } from './auth-user.js';
+
+/** Returns the ids (e.g. of secret documents) in these agencies that the user may not even learn exist. */
+export type HiddenIdsResolver = (user: AuthUser, agencyIds: string[]) => Promise<string[]>;
+
+/**
+ * Secret material (Decree 30/2020 art. 15.2; the state-secrets law) must not surface through generic views that
+ * carry ids as opaque keys — audit listings, process-instance lists. The module owning the secret records
+ * registers a resolver; those generic views ask here which ids to leave out for this user.
+ */
+@Injectable()
+export class ConfidentialityService {
+  private readonly resolvers: HiddenIdsResolver[] = [];
+
+  register(resolver: HiddenIdsResolver): void {
+    this.resolvers.push(resolver);
+  }
+
+  async hiddenIds(user: AuthUser, agencyIds: string[]): Promise<Set<string>> {
+    const hidden = new Set<string>();
+    if (!agencyIds.length) return hidden;
+    for (const r of this.resolvers) for (const id of await r(user, agencyIds)) hidden.add(id);
+    return hidden;
+  }
+}
