@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
 import { DEMO_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
+import { PDFSIG, pdfsig, pdfsigBlocks, PDFTOTEXT, pdftotext } from '../signing/pdf-fixtures.js';
 import { docsApi } from './documents.helpers.js';
+
+const skipPdftotext = PDFTOTEXT ? false : 'pdftotext missing (poppler-utils)';
+const skipPdfsig = PDFSIG ? false : 'pdfsig missing';
 
 /**
  * Issue 5 acceptance: an outgoing decision of Sở Nội vụ goes from draft to issued through the public API, with
@@ -12,6 +16,7 @@ import { docsApi } from './documents.helpers.js';
 describe('documents journey: outgoing issued with 01/…, incoming at the recipient handled to done', () => {
   let t: TestApp;
   let api: ReturnType<typeof docsApi>;
+  let issuedPdf: Buffer | undefined;
   before(async () => {
     t = await startTestApp();
     api = docsApi(t);
@@ -80,6 +85,7 @@ describe('documents journey: outgoing issued with 01/…, incoming at the recipi
       JSON.stringify(sigs.body),
     );
     assert.equal(sigs.body[0].signer, 'Đặng Quốc Khánh');
+    issuedPdf = pdf.body;
 
     // and an entry in the outgoing register
     const registers = await t.request('GET', '/api/registers?direction=outgoing', { as: 'snv.vanthu' });
@@ -146,5 +152,19 @@ describe('documents journey: outgoing issued with 01/…, incoming at the recipi
     const inEntries = await t.request('GET', `/api/registers/${incomingReg.id}/entries`, { as: 'vanthu' });
     assert.equal(inEntries.body.items[0].columns.author, 'Sở Nội vụ');
     assert.match(inEntries.body.items[0].columns.receiver, /Hoàng Minh Đức/);
+  });
+
+  it('the issued PDF shows its number 01 in "Số:" on page 1 (pdftotext)', { skip: skipPdftotext }, () => {
+    // Decree 30/2020, art. 15: the number taken after signing is written by the agency signature's widget.
+    assert.ok(issuedPdf, 'issued PDF from the journey');
+    assert.match(pdftotext(issuedPdf, 1), /\b01\b/);
+  });
+
+  it('poppler pdfsig reports both signatures of the issued PDF valid', { skip: skipPdfsig }, () => {
+    assert.ok(issuedPdf, 'issued PDF from the journey');
+    const out = pdfsig(issuedPdf);
+    const blocks = pdfsigBlocks(out);
+    assert.equal(blocks.length, 2, out);
+    for (const b of blocks) assert.match(b, /Signature is Valid/, out);
   });
 });

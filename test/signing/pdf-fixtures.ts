@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb } from 'pdf-lib';
@@ -59,4 +59,22 @@ export function pdfsig(pdf: Buffer): string {
 /** pdfsig's blocks, one per signature, in file order. */
 export function pdfsigBlocks(out: string): string[] {
   return out.split(/^Signature #\d+:/m).slice(1);
+}
+
+/** poppler's pdftotext (HOSO_PDFTOTEXT, else /usr/bin/pdftotext when installed). */
+export const PDFTOTEXT =
+  process.env.HOSO_PDFTOTEXT ?? (existsSync('/usr/bin/pdftotext') ? '/usr/bin/pdftotext' : undefined);
+
+/** The text of one page (1-based) as poppler extracts it, annotation appearances included. */
+export function pdftotext(pdf: Buffer, page = 1): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hoso-pdftotext-'));
+  try {
+    const file = join(dir, 'doc.pdf');
+    writeFileSync(file, pdf);
+    const r = spawnSync(PDFTOTEXT!, ['-f', String(page), '-l', String(page), file, '-'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`pdftotext failed: ${r.stderr}`);
+    return r.stdout.normalize('NFC');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber } from 'pdf-lib';
 import { ManualClock } from '../../src/common/clock.js';
 import { DomainError, STATUS_OF_KIND } from '../../src/common/domain-error.js';
 import { AuditEventEntity } from '../../src/modules/audit/audit-event.entity.js';
 import { UserEntity } from '../../src/modules/organizations/user.entity.js';
 import { SigningService } from '../../src/modules/signing/index.js';
 import { DEMO_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
-import { makePdf, PDFSIG, pdfsig, pdfsigBlocks } from './pdf-fixtures.js';
+import { makePdf, PDFSIG, pdfsig, pdfsigBlocks, PDFTOTEXT, pdftotext } from './pdf-fixtures.js';
 
 const skipPdfsig = PDFSIG ? false : 'pdfsig missing';
+const skipPdftotext = PDFTOTEXT ? false : 'pdftotext missing (poppler-utils)';
 
 function rejectsWith(code: string, status: number) {
   return (e: unknown) => {
@@ -27,6 +29,7 @@ describe('digital signatures: signer, then agency (PAdES), verification', () => 
   const auditCount = (action: string) => t.dataSource.getRepository(AuditEventEntity).countBy({ action });
   let personSigned: Buffer;
   let bothSigned: Buffer;
+  let numbered: Buffer;
 
   before(async () => {
     t = await startTestApp({ clock });
@@ -118,6 +121,79 @@ describe('digital signatures: signer, then agency (PAdES), verification', () => 
         assert.match(b, /Digest Mismatch|Signature is Invalid/);
       }
     }
+  });
+
+  it('given a number slot on page 1, when the clerk applies the agency signature, then the number is written there and both signatures stay valid', async () => {
+    const vanthu = await user('vanthu');
+    const chutich = await user('chutich');
+    // given a 2-page document signed on page 2 whose number was left blank (taken after signing, art. 15)
+    const person = await signing.signAsPerson({ pdf: await makePdf(2), userId: chutich.id, pin: DEMO_PASSWORD });
+    const numberSlot = { page: 1, x: 60, y: 805, size: 13, width: 30 };
+    // when
+    const res = await signing.signAsAgency({
+      pdf: person.pdf,
+      agencyId: vanthu.agencyId,
+      actorUserId: vanthu.id,
+      number: '07',
+      notation: 'QĐ-UBND',
+      mode: 'seal-over-signature',
+      numberSlot,
+    });
+    // then the earlier revision is untouched and our verifier accepts both
+    assert.ok(res.pdf.subarray(0, person.pdf.length).equals(person.pdf));
+    const sigs = await signing.verifyPdf(res.pdf);
+    assert.equal(sigs.length, 2);
+    for (const s of sigs) assert.equal(s.valid, true, s.problems.join('; '));
+    assert.equal(sigs[1].kind, 'agency');
+    assert.match(sigs[1].fieldName ?? '', /^hoso-agency-/);
+    // and page 1 carries the number over the slot, the seal stays on page 2 (one signature field only)
+    const doc = await PDFDocument.load(res.pdf);
+    const annots = doc
+      .getPages()
+      .map((p) =>
+        (p.node.lookupMaybe(PDFName.of('Annots'), PDFArray)?.asArray() ?? []).map((r) =>
+          doc.context.lookup(r, PDFDict),
+        ),
+      );
+    const stamp = annots[0].find((a) => a.get(PDFName.of('Subtype')) === PDFName.of('Stamp'));
+    assert.ok(stamp, 'a stamp on page 1');
+    const [x1, y1, x2, y2] = stamp
+      .lookup(PDFName.of('Rect'), PDFArray)
+      .asArray()
+      .map((n) => (n as PDFNumber).asNumber());
+    assert.ok(x1 >= numberSlot.x - 1 && x2 <= numberSlot.x + numberSlot.width + 1, `${x1}..${x2}`);
+    assert.ok(y1 < numberSlot.y && y2 > numberSlot.y, `${y1}..${y2}`);
+    assert.equal(annots[1].filter((a) => a.get(PDFName.of('FT')) === PDFName.of('Sig')).length, 2);
+    assert.ok(res.pdf.indexOf('/Subtype /Stamp', person.pdf.length) > person.pdf.length, 'in the agency update');
+    numbered = res.pdf;
+  });
+
+  it('then poppler pdfsig reports both signatures of the numbered document valid', { skip: skipPdfsig }, () => {
+    const out = pdfsig(numbered);
+    const blocks = pdfsigBlocks(out);
+    assert.equal(blocks.length, 2, out);
+    for (const b of blocks) assert.match(b, /Signature is Valid/, out);
+    assert.match(blocks[1], /Total document signed/, out);
+  });
+
+  it('then the number is in the text of page 1 (pdftotext)', { skip: skipPdftotext }, () => {
+    assert.match(pdftotext(numbered, 1), /\b07\b/);
+  });
+
+  it('a number slot outside the document is refused (400 PAGE_OUT_OF_RANGE)', async () => {
+    const vanthu = await user('vanthu');
+    await assert.rejects(
+      signing.signAsAgency({
+        pdf: personSigned,
+        agencyId: vanthu.agencyId,
+        actorUserId: vanthu.id,
+        number: 15,
+        notation: 'QĐ-UBND',
+        mode: 'seal-over-signature',
+        numberSlot: { page: 9, x: 60, y: 800, size: 13 },
+      }),
+      rejectsWith('PAGE_OUT_OF_RANGE', 400),
+    );
   });
 
   it('the agency signature is refused on a document the competent person has not signed', async () => {

@@ -117,18 +117,11 @@ export class DocumentHooks {
     const pin = text(ctx.variables.pin);
     if (!pin) throw badRequest('SIGNING_PIN_REQUIRED');
     const now = this.clock.now();
-    const draftPdf = await m.findOne(DocumentFileEntity, {
-      where: { documentId: d.id, role: 'draft', mediaType: 'application/pdf' },
-      order: { version: 'DESC' },
-    });
-    const latestDraft = await m.findOne(DocumentFileEntity, {
-      where: { documentId: d.id, role: 'draft' },
-      order: { version: 'DESC' },
-    });
+    const draftPdf = await this.uploadedPdf(m, d);
     let pdf: Buffer;
     let appearance: { page?: number; rect?: { x: number; y: number; width: number; height: number } } = {};
     let pageCount: number;
-    if (draftPdf && latestDraft?.id === draftPdf.id && !d.body) {
+    if (draftPdf) {
       pdf = await this.storage.get(draftPdf.sha256);
       pageCount = (await pdfPageCount(pdf)) ?? 0;
     } else {
@@ -162,6 +155,11 @@ export class DocumentHooks {
     const d = await this.doc(ctx);
     if (!d.pdfSha256 || !d.signed || !d.notation) throw new DomainError('DOCUMENT_NO_PDF', 'unprocessable');
     const [number, ...rest] = d.notation.split('/');
+    // The rendered document left the number blank (taken after signing, art. 15): the agency signature writes it
+    // there. The header does not depend on the body or the date, so a render without the number finds the slot.
+    const numberSlot = (await this.uploadedPdf(m, d))
+      ? undefined
+      : (await this.render.render(m, { ...d, notation: null }, d.documentDate ?? this.clock.now())).numberSlot;
     const signed = await this.signing.get().signAsAgency({
       pdf: await this.storage.get(d.pdfSha256),
       agencyId: d.agencyId,
@@ -170,11 +168,26 @@ export class DocumentHooks {
       number,
       notation: rest.join('/'),
       mode: 'seal-over-signature',
+      numberSlot,
       documentId: d.id,
     });
     await this.storeSigned(m, d, signed.pdf, ctx.user.id, { agencySigned: true });
     await this.trail.record(m, d, this.actor(ctx), 'agency-signed', { data: { documentHash: signed.documentHash } });
     return withoutPin(ctx.variables);
+  }
+
+  /** The uploaded draft PDF that is signed as it is (no body composed, latest draft is a PDF), else null. */
+  private async uploadedPdf(m: EntityManager, d: DocumentEntity): Promise<DocumentFileEntity | null> {
+    if (d.body) return null;
+    const draftPdf = await m.findOne(DocumentFileEntity, {
+      where: { documentId: d.id, role: 'draft', mediaType: 'application/pdf' },
+      order: { version: 'DESC' },
+    });
+    const latestDraft = await m.findOne(DocumentFileEntity, {
+      where: { documentId: d.id, role: 'draft' },
+      order: { version: 'DESC' },
+    });
+    return draftPdf && latestDraft?.id === draftPdf.id ? draftPdf : null;
   }
 
   private async storeSigned(

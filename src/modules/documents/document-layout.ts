@@ -31,6 +31,8 @@ export interface RenderedPdf {
   pageCount: number;
   /** Where the signer's signature image goes (between title and name, appendix I cell 7c). */
   signatureRect: SignatureRect;
+  /** The blank of "Số:      /…" (1-based page, left end on the baseline), when the document has no number yet. */
+  numberSlot?: { page: number; x: number; y: number; size: number; width: number };
 }
 
 // Decree 30/2020, appendix I §I.2: A4, top/bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
@@ -142,7 +144,19 @@ export async function renderDocumentPdf(input: RenderInput): Promise<RenderedPdf
   const w = wrapCentred(c, input.agencyName.toUpperCase(), f.bold, 12.5, M.left, LEFT_COL_W);
   c.rule(M.left, LEFT_COL_W, Math.min(w, mm(35)) * 0.6);
   c.y -= 8;
-  c.centred(input.numberLine, f.regular, 13, M.left, LEFT_COL_W, 17);
+  // The blank after "Số:" is where the agency signature writes the number at issuance (art. 15, appendix I cell 3).
+  const blank = /^(Số:)(\s+)\//.exec(nfc(input.numberLine));
+  const lineY = c.y - 13;
+  const lineW = c.centred(input.numberLine, f.regular, 13, M.left, LEFT_COL_W, 17);
+  const numberSlot = blank
+    ? {
+        page: 1,
+        x: M.left + (LEFT_COL_W - lineW) / 2 + f.regular.widthOfTextAtSize(blank[1], 13),
+        y: lineY,
+        size: 13,
+        width: f.regular.widthOfTextAtSize(blank[2], 13),
+      }
+    : undefined;
   if (input.isLetter) wrapCentred(c, `V/v ${input.subject}`, f.regular, 12, M.left, LEFT_COL_W);
   const leftBottom = c.y;
 
@@ -213,5 +227,5 @@ export async function renderDocumentPdf(input: RenderInput): Promise<RenderedPdf
     }
 
   const bytes = await doc.save();
-  return { pdf: Buffer.from(bytes), pageCount: doc.getPageCount(), signatureRect: rect };
+  return { pdf: Buffer.from(bytes), pageCount: doc.getPageCount(), signatureRect: rect, numberSlot };
 }

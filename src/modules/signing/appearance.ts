@@ -1,15 +1,23 @@
 import {
+  beginText,
   cmyk,
   degrees,
   drawEllipse,
   drawImage,
   drawSvgPath,
+  endText,
+  moveText,
   PDFDocument,
+  PDFHexString,
   PDFOperator,
   PDFRef,
   popGraphicsState,
   pushGraphicsState,
   rgb,
+  setFontAndSize,
+  setTextRenderingMode,
+  showText,
+  TextRenderingMode,
 } from 'pdf-lib';
 import { drawShaped, shape, textWidth } from './glyph-paths.js';
 
@@ -125,4 +133,42 @@ export async function textBlockAppearance(
   const height = Math.ceil(leading * lines.length) + 4;
   const ops = shaped.flatMap((s, i) => drawShaped(s, { x: 2, y: height - 2 - size - i * leading, color: BLACK }));
   return { ref: formXObject(doc, width, height, ops), width, height };
+}
+
+/**
+ * The document number written into the blank of "Số:      /…" (Decree 30/2020, appendix I cell 3), black, in the
+ * size of the number line. Visible as glyph outlines like the other appearances, with the same text invisible
+ * (render mode 3) in the standard Times-Roman (no embedding; same digit widths) so that the number can be
+ * searched and copied.
+ */
+export function numberAppearance(
+  doc: PDFDocument,
+  o: { text: string; size: number; width?: number },
+): { ref: PDFRef; width: number; height: number; baseline: number } {
+  const shaped = shape('regular', o.text, o.size);
+  const width = Math.ceil(Math.max(shaped.width + 2, o.width ?? 0));
+  const height = Math.ceil(o.size * 1.3);
+  const baseline = Math.round(o.size * 0.3 * 100) / 100;
+  const x = (width - shaped.width) / 2;
+  const ops = drawShaped(shaped, { x, y: baseline, color: BLACK });
+  const resources: { Font?: Record<string, PDFRef> } = {};
+  if (/^[\x20-\x7e]+$/.test(o.text)) {
+    const font = doc.context.obj({
+      Type: 'Font',
+      Subtype: 'Type1',
+      BaseFont: 'Times-Roman',
+      Encoding: 'WinAnsiEncoding',
+    });
+    resources.Font = { F1: doc.context.register(font) };
+    ops.push(
+      beginText(),
+      setFontAndSize('F1', o.size),
+      setTextRenderingMode(TextRenderingMode.Invisible),
+      moveText(Math.round(x * 1000) / 1000, baseline),
+      showText(PDFHexString.of(Buffer.from(o.text, 'latin1').toString('hex'))),
+      endText(),
+    );
+  }
+  const stream = doc.context.formXObject(ops, { BBox: [0, 0, width, height], Resources: resources });
+  return { ref: doc.context.register(stream), width, height, baseline };
 }

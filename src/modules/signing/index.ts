@@ -1,7 +1,7 @@
 /**
  * What other modules may use from signing. Main entry: SigningService
  *   signAsPerson({ pdf, userId, pin, reason?, location?, appearance?: { page?, rect?, image? }, documentId? })
- *   signAsAgency({ pdf, agencyId, actorUserId, pin?, number, notation, mode, documentId?, ... })
+ *   signAsAgency({ pdf, agencyId, actorUserId, pin?, number, notation, mode, numberSlot?, documentId?, ... })
  *   verifyPdf(pdf) → SignatureVerification[]
  *   ensureUserCertificate(userId, { pin?, actorUserId? }) → CertificateView
  * Errors (DomainError codes): WRONG_PIN 403, PIN_REQUIRED 400, NO_CERTIFICATE / AGENCY_NO_CERTIFICATE 422,
@@ -16,6 +16,7 @@ export { Signer, type CredentialRef, type SignatureRequest, type SignatureValue 
 export type {
   AgencySignatureMode,
   CertificateView,
+  NumberSlot,
   PdfRect,
   PersonSignatureAppearance,
   SignAsAgencyInput,

@@ -18,6 +18,8 @@ export interface PlaceSignatureInput {
   page: PDFPage;
   rect: PdfRect;
   appearance: PDFRef;
+  /** Annotations added in the same signed update (e.g. the document number on page 1), each with its appearance. */
+  stamps?: { page: PDFPage; rect: PdfRect; appearance: PDFRef; contents?: string }[];
   fieldName: string;
   signerName: string;
   reason?: string;
@@ -58,6 +60,11 @@ function addSignatureField(i: PlaceSignatureInput, contentsBytes: number): void 
     Prop_Build: { App: { Name: PDFName.of('hoso') } },
   });
   const sigRef = ctx.register(sig);
+  const addAnnot = (page: PDFPage, ref: PDFRef) => {
+    const annots = page.node.lookupMaybe(PDFName.of('Annots'), PDFArray);
+    if (annots) annots.push(ref);
+    else page.node.set(PDFName.of('Annots'), ctx.obj([ref]));
+  };
   const { x, y, width, height } = i.rect;
   const widget = ctx.obj({
     Type: 'Annot',
@@ -71,9 +78,22 @@ function addSignatureField(i: PlaceSignatureInput, contentsBytes: number): void 
     AP: { N: i.appearance },
   });
   const widgetRef = ctx.register(widget);
-  const annots = i.page.node.lookupMaybe(PDFName.of('Annots'), PDFArray);
-  if (annots) annots.push(widgetRef);
-  else i.page.node.set(PDFName.of('Annots'), ctx.obj([widgetRef]));
+  addAnnot(i.page, widgetRef);
+  // Stamps written by this signer (e.g. the document number), in the signed update. Not widgets of the signature
+  // field: poppler counts every widget of a signature field as one more (unsigned) signature.
+  for (const s of i.stamps ?? []) {
+    const r = s.rect;
+    const stamp = ctx.obj({
+      Type: 'Annot',
+      Subtype: 'Stamp',
+      Rect: [r.x, r.y, r.x + r.width, r.y + r.height],
+      F: 4 | 64 | 128, // Print | ReadOnly | Locked
+      P: s.page.ref,
+      ...(s.contents ? { Contents: pdfText(s.contents) } : {}),
+      AP: { N: s.appearance },
+    });
+    addAnnot(s.page, ctx.register(stamp));
+  }
   let form = doc.catalog.lookupMaybe(PDFName.of('AcroForm'), PDFDict);
   if (!form) {
     form = ctx.obj({ Fields: [] });

@@ -7,7 +7,7 @@ import { zoneOffsetMs } from '../../common/business-time.js';
 import { TransactionService } from '../../database/transaction.service.js';
 import { AuditService } from '../audit/index.js';
 import { AgencyEntity, UserEntity } from '../organizations/index.js';
-import { sealAppearance, signatureAppearance, textBlockAppearance } from './appearance.js';
+import { numberAppearance, sealAppearance, signatureAppearance, textBlockAppearance } from './appearance.js';
 import { CaService } from './ca.service.js';
 import { CredentialsService, toCertificateView } from './credentials.service.js';
 import { openForUpdate } from './pdf-incremental.js';
@@ -18,6 +18,7 @@ import { SignerRegistry } from './signer-registry.js';
 import type { SigningCredentialEntity } from './signing-credential.entity.js';
 import type {
   CertificateView,
+  NumberSlot,
   PdfRect,
   SignAsAgencyInput,
   SignAsPersonInput,
@@ -112,6 +113,7 @@ export class SigningService {
     let page = pages[0];
     let rect: PdfRect;
     let appearance;
+    let stamps: Parameters<typeof placeAndSign>[0]['stamps'];
     if (input.mode === 'seal-over-signature') {
       // Decree 30/2020, art. 32: the agency signs only what the competent person has already signed.
       const personal = (await this.analyze(input.pdf)).filter((s) => s.valid && s.kind !== 'agency' && s.widget);
@@ -123,6 +125,7 @@ export class SigningService {
       // Appendix I, cell 8: the seal covers about a third of the signature image, on its left.
       rect = { x: r.x + r.width / 3 - d, y: r.y + r.height / 2 - d / 2, width: d, height: d };
       appearance = await sealAppearance(upd.doc, { diameter: d, agencyName: agency.name, image: input.sealImage });
+      if (input.numberSlot) stamps = [this.numberStamp(upd.doc, pages, input.numberSlot, input.number, input.notation)];
     } else {
       // Appendix I: a separate attachment carries the agency signature top right of page 1, as text, no image.
       const notation = String(input.notation);
@@ -142,6 +145,7 @@ export class SigningService {
       page,
       rect,
       appearance,
+      stamps,
       credential,
       pin,
       fieldName: `hoso-agency-${countSignatureFields(upd) + 1}`,
@@ -152,7 +156,12 @@ export class SigningService {
       agencyId: agency.id,
       documentId: input.documentId,
       signedAt,
-      extra: { number: String(input.number), notation: input.notation, mode: input.mode },
+      extra: {
+        number: String(input.number),
+        notation: input.notation,
+        mode: input.mode,
+        ...(stamps ? { numberSlot: input.numberSlot } : {}),
+      },
     });
   }
 
@@ -194,6 +203,36 @@ export class SigningService {
     });
   }
 
+  /**
+   * The number written into the blank "Số:      /…" of the signed document by an annotation in the agency
+   * signature's update (Decree 30/2020, art. 15 and appendix I cell 3: the clerk fills in the number at issuance;
+   * the personal signature covers the earlier revision, so it stays valid; the agency signature covers the stamp).
+   */
+  private numberStamp(
+    doc: Awaited<ReturnType<typeof openForUpdate>>['doc'],
+    pages: ReturnType<Awaited<ReturnType<typeof openForUpdate>>['doc']['getPages']>,
+    slot: NumberSlot,
+    number: string | number,
+    notation: string,
+  ) {
+    const { page: pageNo, x, y, size, width } = slot;
+    if (!Number.isInteger(pageNo) || pageNo < 1 || pageNo > pages.length)
+      throw badRequest('PAGE_OUT_OF_RANGE', { page: pageNo });
+    const text = String(number).trim();
+    const finite = [x, y, size, width ?? 0].every(Number.isFinite);
+    if (!finite || size <= 0 || size > 72 || (width ?? 0) < 0 || !text)
+      throw badRequest('VALIDATION_FAILED', { fields: 'numberSlot' });
+    const a = numberAppearance(doc, { text, size, width });
+    // Centred in the blank when its width is known, else starting at x.
+    const left = width !== undefined ? x + (width - a.width) / 2 : x;
+    return {
+      page: pages[pageNo - 1],
+      rect: { x: left, y: y - a.baseline, width: a.width, height: a.height },
+      appearance: a.ref,
+      contents: `Số: ${notation.startsWith(`${text}/`) ? notation : `${text}/${notation}`}`,
+    };
+  }
+
   /** "2026-11-25T23:55:37+07:00" in the business time zone (ISO 8601 with seconds, appendix I). */
   private isoLocal(d: Date): string {
     const off = zoneOffsetMs(d, this.config.timezone);
@@ -208,6 +247,7 @@ export class SigningService {
     page: ReturnType<Awaited<ReturnType<typeof openForUpdate>>['doc']['getPages']>[number];
     rect: PdfRect;
     appearance: Awaited<ReturnType<typeof signatureAppearance>>;
+    stamps?: Parameters<typeof placeAndSign>[0]['stamps'];
     credential: SigningCredentialEntity;
     pin: string;
     fieldName: string;
@@ -230,6 +270,7 @@ export class SigningService {
       page: o.page,
       rect: o.rect,
       appearance: o.appearance,
+      stamps: o.stamps,
       fieldName: o.fieldName,
       signerName: certificate.commonName,
       reason: o.reason,

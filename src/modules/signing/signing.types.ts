@@ -30,6 +30,22 @@ export interface SignAsPersonInput {
 
 export type AgencySignatureMode = 'seal-over-signature' | 'attachment-corner';
 
+/**
+ * The blank number slot of "Số:      /QĐ-SNV" on the signed document (Decree 30/2020, appendix I cell 3: the
+ * number is filled in at issuance, after the competent person signed).
+ */
+export interface NumberSlot {
+  /** 1-based page number (page 1 for the header). */
+  page: number;
+  /** Left end of the blank, on the text baseline. */
+  x: number;
+  y: number;
+  /** Font size of the number line, in points. */
+  size: number;
+  /** Width of the blank; the number is centred in it. Default: drawn from x. */
+  width?: number;
+}
+
 export interface SignAsAgencyInput {
   pdf: Buffer;
   agencyId: string;
@@ -47,6 +63,8 @@ export interface SignAsAgencyInput {
   sealImage?: Buffer;
   /** Seal diameter in points; default 100 pt (≈ 35 mm). */
   sealDiameter?: number;
+  /** 'seal-over-signature' only: `number` is also written in this slot (a stamp annotation in the signed update). */
+  numberSlot?: NumberSlot;
   documentId?: string;
 }
 
