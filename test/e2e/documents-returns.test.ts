@@ -67,10 +67,13 @@ describe('documents: review returns, signer returns, consultation deadline passe
   });
 
   it('the consultation deadline passes: missing opinions are closed and the draft goes to review', async () => {
-    const cv2 = await api.me('snv.cv2');
-    const id = await draft({ consulteeIds: [cv2.id], consultationDueAt: '2026-11-27T10:00:00.000Z' });
+    const consultees = ['snv.cv2', 'snv.phogiamdoc'];
+    const consulteeIds = await Promise.all(consultees.map(async (u) => (await api.me(u)).id));
+    const id = await draft({ consulteeIds, consultationDueAt: '2026-11-27T10:00:00.000Z' });
     await api.complete('snv.cv', id, 'draft');
     assert.equal((await api.doc('snv.cv', id)).status, 'consulting');
+    // given one consult task (multi-instance iteration) per consultee
+    for (const u of consultees) assert.ok(await api.task(u, id, 'consult'), `${u} has a consult task`);
     // when the clock passes the deadline and the scheduler runs what is due
     clock.set('2026-11-27T10:00:01Z');
     await t.app.get(EngineScheduler).runDue();
@@ -82,5 +85,15 @@ describe('documents: review returns, signer returns, consultation deadline passe
       (e: { action: string }) => e.action,
     );
     assert.ok(history.includes('consultation-closed'));
+    // and no consultee keeps an open consult task: every interrupted iteration's inbox task ended
+    for (const u of consultees) assert.equal(await api.task(u, id, 'consult'), null, `${u} consult task still open`);
+    const rows = await t.dataSource.query(
+      'SELECT state, cancel_reason FROM task WHERE business_key = ? AND element_id = ?',
+      [id, 'consult'],
+    );
+    assert.deepEqual(
+      rows.map((r: { state: string; cancel_reason: string }) => [r.state, r.cancel_reason]),
+      consultees.map(() => ['cancelled', 'interrupted']),
+    );
   });
 });

@@ -34,7 +34,7 @@ describe('embedded engine constructs (fixtures under test/processes/fixtures)', 
       seen.flaky.push(1);
       return { variables: { flakyDone: true } };
     });
-    for (const f of ['consult', 'deadline', 'tick', 'flaky', 'child', 'parent'])
+    for (const f of ['consult', 'consult-deadline', 'deadline', 'tick', 'flaky', 'child', 'parent'])
       await h.engine.deploy(fixture(`engine-${f}.bpmn`));
   });
   after(() => h.close());
@@ -53,6 +53,11 @@ describe('embedded engine constructs (fixtures under test/processes/fixtures)', 
     ]);
     assert.deepEqual(inst.runtime.vars.receipts, ['ok-u1', 'ok-u2', 'ok-u3']);
     assert.equal(seen.notify.length, 3);
+    // completed iterations are never reported cancelled (the activity ending does not interrupt them)
+    assert.deepEqual(
+      h.cancelled.filter((c) => open.some((t) => t.key === c.key)),
+      [],
+    );
   });
 
   it('an empty collection skips the multi-instance activity', async () => {
@@ -114,6 +119,32 @@ describe('embedded engine constructs (fixtures under test/processes/fixtures)', 
     assert.equal(inst.state, 'completed');
     assert.equal(inst.runtime.vars.reason, 'duplicate');
     assert.ok((await h.completed(id)).includes('withdrawnEnd'));
+  });
+
+  it('a deadline on a multi-instance user task ends every open iteration as interrupted, once', async () => {
+    const deadline = new Date(h.clock.now().getTime() + 5 * HOUR).toISOString();
+    const { id } = await h.engine.start({
+      processId: 'test-consult-deadline',
+      variables: { consultees: ['u1', 'u2', 'u3'], deadline },
+    });
+    const open = [...h.tasks.values()].filter((t) => t.processInstanceId === id);
+    assert.deepEqual(open.map((t) => t.assignee).sort(), ['u1', 'u2', 'u3']);
+    // the raw evaluated dueDate reaches the listener (the tasks module counts it in working days)
+    assert.ok(open.every((t) => t.dueDate === 'P3D' && t.dueAt === null));
+    const answered = open.find((t) => t.assignee === 'u2')!;
+    await h.engine.completeUserTask(answered.key, { answer: 'yes' });
+    await assert.rejects(h.engine.completeUserTask(answered.key, {}), { code: 'NOT_FOUND' });
+    h.engine.forget(id); // the deadline fires from the stored state
+    h.clock.advance(5 * HOUR + 1000);
+    await h.scheduler.runDue();
+    assert.equal((await h.instance(id)).state, 'completed');
+    assert.ok((await h.completed(id)).includes('closed'));
+    // the instance ends in the same step, yet each waiting iteration is reported interrupted exactly once
+    const reported = h.cancelled.filter((c) => open.some((t) => t.key === c.key));
+    assert.deepEqual(reported.map((c) => [open.find((t) => t.key === c.key)!.assignee, c.reason]).sort(), [
+      ['u1', 'interrupted'],
+      ['u3', 'interrupted'],
+    ]);
   });
 
   it('a timer start event with a cycle R2/PT1H creates one instance per hour, twice', async () => {

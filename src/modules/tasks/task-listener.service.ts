@@ -59,10 +59,10 @@ export class TaskListenerService implements UserTaskListener, OnModuleInit {
     let agencyId = str(vars.agencyId, 36) ?? assigneeRow?.agencyId ?? unitRow?.agencyId ?? null;
     if (!agencyId && users.length)
       agencyId = (await m.findOne(UserEntity, { where: { id: users[0] } }))?.agencyId ?? null;
-    // A raw due date (duration) counts working days; the engine's evaluated date is kept otherwise.
-    const rawDue = (info as UserTaskInfo & { dueDate?: string | null }).dueDate;
-    const dueAt = rawDue
-      ? resolveDueDate(rawDue, now, this.config.timezone, this.config.publicHolidays)
+    // The raw due date wins: a duration counts working days, a bare date is 17:00 local (Decree 30/2020);
+    // the engine's evaluated date is kept otherwise (Zeebe headers).
+    const dueAt = info.dueDate
+      ? (resolveDueDate(info.dueDate, now, this.config.timezone, this.config.publicHolidays) ?? info.dueAt ?? null)
       : (info.dueAt ?? null);
     const urgency = str(vars.urgency, 20);
     const task = m.create(TaskEntity, {

@@ -74,6 +74,11 @@ export interface UserTaskInfo {
   /** User ids (evaluated candidateUsers). */
   candidateUsers: string[];
   dueAt: Date | null;
+  /**
+   * The evaluated zeebe:taskSchedule dueDate as written (an ISO duration "P3D", a date "2026-12-01" or a
+   * timestamp), when it is a string. The tasks module prefers it: durations count working days. Optional.
+   */
+  dueDate?: string;
   followUpAt: Date | null;
   /** zeebe:formDefinition formId (or formKey) — resolved by the tasks module to a form. */
   formId: string | null;

@@ -87,6 +87,15 @@ export class RunPersister {
       }
       await this.endWaits(m, run, h.executionId);
     }
+    // A completed multi-instance iteration emits no end of its own: its wait goes now (not reported cancelled
+    // later, when the activity ends or is interrupted, and not completable twice).
+    for (const execId of run.completedTasks) {
+      const key = rt.userTasks[execId];
+      if (!key) continue;
+      await m.delete(WorkflowUserTaskEntity, { id: key });
+      delete rt.userTasks[execId];
+      delete rt.locals[execId];
+    }
     for (const a of inserts.values()) if (a.state === 'active') rt.history[a.executionId] = a.id;
     if (inserts.size) await m.insert(WorkflowActivityEntity, [...inserts.values()]);
     rt.seq = seq;
@@ -202,6 +211,7 @@ export class RunPersister {
       };
     const ev = (e: string | undefined) => (e === undefined ? undefined : evalFeel(e, ctx));
     const assignee = ev(info.assignee);
+    const due = ev(info.dueDate);
     const task: UserTaskInfo = {
       key: this.ids.next(),
       processInstanceId: row.id,
@@ -213,7 +223,9 @@ export class RunPersister {
       assignee: assignee === null || assignee === undefined || assignee === '' ? null : String(assignee),
       candidateGroups: toStringList(ev(info.candidateGroups)),
       candidateUsers: toStringList(ev(info.candidateUsers)),
-      dueAt: asDate(ev(info.dueDate)),
+      dueAt: asDate(due),
+      // the raw value too: the tasks module counts a duration in working days (Decree 30/2020)
+      ...(typeof due === 'string' && due.trim() ? { dueDate: due.trim() } : {}),
       followUpAt: asDate(ev(info.followUpDate)),
       formId: info.formId ?? null,
       variables: ctx,
