@@ -40,8 +40,4 @@ registerMessages({
     vi: 'Dịch vụ ký số chưa sẵn sàng.',
     en: 'The signing service is not available.',
   },
-  WORKFLOW_UNAVAILABLE: {
-    vi: 'Bộ máy quy trình chưa sẵn sàng.',
-    en: 'The workflow engine is not available.',
-  },
 });

@@ -4,6 +4,7 @@ import { DocumentAccessPolicy } from '../auth/index.js';
 import { DossierDocumentSource } from '../dossiers/index.js';
 import { StartupService } from '../startup/startup.service.js';
 import { TaskCompletionHooks } from '../tasks/index.js';
+import { EngineRef } from '../workflow/index.js';
 import { RegistersModule } from '../registers/index.js';
 import { Directory } from './directory.js';
 import { DocumentHooks } from './document-hooks.service.js';
@@ -25,6 +26,7 @@ import { SecretDocumentsResolver } from './secret-documents.resolver.js';
   imports: [RegistersModule],
   controllers: [DocumentsController],
   providers: [
+    EngineRef,
     DocumentAccessPolicy,
     Directory,
     DocumentTrail,

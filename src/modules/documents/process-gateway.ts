@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { DomainError } from '../../common/domain-error.js';
-import { WorkflowEngine, type JobHandler } from '../workflow/index.js';
+import { EngineRef, WorkflowEngine, type JobHandler } from '../workflow/index.js';
 
 export const OUTGOING_PROCESS = 'outgoing-document';
 export const INCOMING_PROCESS = 'incoming-document';
@@ -12,20 +10,14 @@ export const INCOMING_PROCESS = 'incoming-document';
  */
 @Injectable()
 export class ProcessGateway {
-  constructor(private readonly moduleRef: ModuleRef) {}
+  constructor(private readonly ref: EngineRef) {}
 
   find(): WorkflowEngine | null {
-    try {
-      return this.moduleRef.get(WorkflowEngine, { strict: false });
-    } catch {
-      return null;
-    }
+    return this.ref.find();
   }
 
   engine(): WorkflowEngine {
-    const e = this.find();
-    if (!e) throw new DomainError('WORKFLOW_UNAVAILABLE', 'unavailable');
-    return e;
+    return this.ref.get();
   }
 
   async start(processId: string, documentId: string, variables: Record<string, unknown>, by: string | null) {

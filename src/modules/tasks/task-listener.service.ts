@@ -5,7 +5,7 @@ import { Clock, IdGenerator } from '../../common/clock.js';
 import { AuditService } from '../audit/index.js';
 import { UnitEntity, UserEntity } from '../organizations/index.js';
 import type { UserTaskInfo, UserTaskListener } from '../workflow/index.js';
-import { EngineRef } from './engine-ref.js';
+import { EngineRef } from '../workflow/index.js';
 import { resolveDueDate } from './task-due-dates.js';
 import { TaskNotifier } from './task-notifier.js';
 import { URGENCY_RANK } from './task.mapper.js';

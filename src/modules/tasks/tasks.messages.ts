@@ -31,10 +31,6 @@ registerMessages({
     vi: 'Người được giao phải thuộc phạm vi bạn phụ trách.',
     en: 'The new assignee must be within your unit or agency.',
   },
-  TASK_ENGINE_UNAVAILABLE: {
-    vi: 'Bộ máy quy trình chưa sẵn sàng, vui lòng thử lại sau.',
-    en: 'The workflow engine is not available; try again later.',
-  },
   TASK_ATTACHMENT_REQUIRED: { vi: 'Chưa chọn tệp đính kèm (trường "file").', en: 'No file uploaded (field "file").' },
   TASK_BAD_PERIOD: {
     vi: 'Khoảng thời gian không hợp lệ (from/to dạng yyyy-MM-dd).',

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { EngineRef } from './engine-ref.js';
+import { EngineRef } from '../workflow/index.js';
 import { TaskAccess } from './task-access.js';
 import { TaskBoardService } from './task-board.service.js';
 import { TaskCollaborationService } from './task-collaboration.service.js';

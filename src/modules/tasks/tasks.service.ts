@@ -6,7 +6,7 @@ import type { Lang } from '../../common/messages.js';
 import { TransactionService } from '../../database/transaction.service.js';
 import type { AuthUser } from '../auth/index.js';
 import { UserEntity } from '../organizations/index.js';
-import { EngineRef } from './engine-ref.js';
+import { EngineRef } from '../workflow/index.js';
 import { TaskAccess } from './task-access.js';
 import { TaskCompletionHooks } from './task-completion-hooks.js';
 import { FormRegistry, localizeForm } from './task-form.js';

@@ -14,3 +14,4 @@ export {
 } from './engine/workflow-engine.port.js';
 /** Tests drive timers and retries deterministically with `runDue()` after moving a ManualClock. */
 export { EngineScheduler } from './engine/embedded/engine-scheduler.js';
+export { EngineRef } from './engine-ref.js';
