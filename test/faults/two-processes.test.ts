@@ -79,7 +79,7 @@ describe(
             as: 'admin',
             body: { processId: CRASH_PROCESS_ID, businessKey: `two-b-${i}`, variables: {} },
           });
-          assert.equal(r.status, 201, JSON.stringify(r.body));
+          assert.equal(r.status, 201, `${JSON.stringify(r.body)}\n${[a, b][i % 2].log().slice(-3000)}`);
         },
       );
       const states = await waitUntilSettled(db.databaseUrl, 150_000);

@@ -9,7 +9,8 @@ export class StartInstanceDto {
   @Matches(PROCESS_ID, { message: 'processId must be a BPMN process id' })
   processId: string;
 
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) version?: number;
+  // A JSON body carries a real number: no coercion here (true or "2" are refused), unlike query strings.
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) version?: number;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) businessKey?: string;
 
