@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { TestApp } from '../support/test-app.js';
+import { completeTask, findTask } from '../support/tasks.js';
 
 /**
  * "Given" steps of the browser journeys, done through the public API as the other actors would do them in
@@ -55,41 +56,7 @@ export async function createIncoming(app: TestApp, as: string, subject: string) 
   return body as { id: string; processInstanceId: string };
 }
 
-interface Task {
-  id: string;
-  elementId: string;
-  businessKey: string;
-  assigneeId?: string | null;
-}
-
-/** The open task of `elementId` for `businessKey` that `as` can see (own or group), waiting for the engine. */
-export async function findTask(app: TestApp, as: string, businessKey: string, elementId: string): Promise<Task> {
-  for (let i = 0; i < 100; i++) {
-    for (const scope of ['mine', 'group']) {
-      const r = await app.request<Task[]>('GET', `/api/tasks?scope=${scope}&state=open`, { as });
-      const hit = Array.isArray(r.body)
-        ? r.body.find((t) => t.businessKey === businessKey && t.elementId === elementId)
-        : undefined;
-      if (hit) return hit;
-    }
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  throw new Error(`no open task ${elementId} for ${businessKey} visible to ${as}`);
-}
-
-export async function completeTask(
-  app: TestApp,
-  as: string,
-  businessKey: string,
-  elementId: string,
-  variables: Record<string, unknown> = {},
-) {
-  const task = await findTask(app, as, businessKey, elementId);
-  if (!task.assigneeId)
-    assert.equal((await app.request('POST', `/api/tasks/${task.id}/claim`, { as })).status < 300, true);
-  const r = await app.request('POST', `/api/tasks/${task.id}/complete`, { as, body: { variables } });
-  assert.ok(r.status < 300, `complete ${elementId}: ${r.status} ${JSON.stringify(r.body)}`);
-}
+export { completeTask, findTask };
 
 export async function documentStatus(app: TestApp, as: string, id: string, want: string): Promise<Record<string, any>> {
   let last: Record<string, any> = {};

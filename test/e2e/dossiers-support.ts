@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { TestApp } from '../support/test-app.js';
+import { completeTask, findTask } from '../support/tasks.js';
 
 /** Steps of other actors done through the public API (documents and their processes), for dossier tests. */
 export async function userId(t: TestApp, username: string): Promise<string> {
@@ -16,39 +17,7 @@ export async function samplePdf(): Promise<Buffer> {
   return Buffer.from(await doc.save());
 }
 
-interface Task {
-  id: string;
-  elementId: string;
-  businessKey: string;
-  assigneeId?: string | null;
-}
-
-export async function findTask(t: TestApp, as: string, businessKey: string, elementId: string): Promise<Task> {
-  for (let i = 0; i < 150; i++) {
-    for (const scope of ['mine', 'group']) {
-      const r = await t.request<Task[]>('GET', `/api/tasks?scope=${scope}&state=open`, { as });
-      const hit = Array.isArray(r.body)
-        ? r.body.find((x) => x.businessKey === businessKey && x.elementId === elementId)
-        : undefined;
-      if (hit) return hit;
-    }
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  throw new Error(`no open task ${elementId} for ${businessKey} visible to ${as}`);
-}
-
-export async function completeTask(
-  t: TestApp,
-  as: string,
-  businessKey: string,
-  elementId: string,
-  variables: Record<string, unknown> = {},
-) {
-  const task = await findTask(t, as, businessKey, elementId);
-  if (!task.assigneeId) await t.request('POST', `/api/tasks/${task.id}/claim`, { as });
-  const r = await t.request('POST', `/api/tasks/${task.id}/complete`, { as, body: { variables } });
-  assert.ok(r.status < 300, `complete ${elementId}: ${r.status} ${JSON.stringify(r.body)}`);
-}
+export { completeTask, findTask };
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>): Promise<T> {
   for (let i = 0; i < 200; i++) {
