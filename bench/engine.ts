@@ -42,7 +42,10 @@ const pct = (xs: number[], p: number) => {
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1000 * 10) / 10;
 
 /** (a) plain bpmn-engine: cached source, a service implementation answering at once, user tasks signalled. */
-async function raw(n: number, tasks: boolean): Promise<{ perSecond: number; p50: number; p99: number }> {
+async function raw(
+  n: number,
+  tasks: boolean,
+): Promise<{ perSecond: number; cpuMsPerInstance: number; p50: number; p99: number }> {
   const model = await parseModel(tasks ? TASKS_XML : SERVICE_XML);
   const def = compile(model, 'raw', model.executable[0].id, 1);
   for (const a of def.source.getActivities())
@@ -51,6 +54,7 @@ async function raw(n: number, tasks: boolean): Promise<{ perSecond: number; p50:
         return { execute: (_: unknown, cb: (e: null, o: unknown) => void) => cb(null, {}) };
       };
   const lat: number[] = [];
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     const vars: Record<string, unknown> = { drafter: 'u' };
@@ -75,12 +79,21 @@ async function raw(n: number, tasks: boolean): Promise<{ perSecond: number; p50:
       }
     await ended;
   }
-  return { perSecond: rate(n, performance.now() - t0), p50: pct(lat, 50), p99: pct(lat, 99) };
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    perSecond: rate(n, ms),
+    cpuMsPerInstance: Math.round(((cpu.user + cpu.system) / 1000 / n) * 100) / 100,
+    p50: pct(lat, 50),
+    p99: pct(lat, 99),
+  };
 }
 
 interface ChildResult {
   count: number;
   ms: number;
+  /** CPU time of the app process during the run (user + system). */
+  cpuMs: number;
   completions: number[];
 }
 
@@ -114,6 +127,7 @@ async function child(): Promise<void> {
   const completions: number[] = [];
   const concurrency = dbUrl.startsWith('mysql') ? 4 : 1; // MySQL commits wait on I/O; SQLite queues anyway
   let next = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -134,7 +148,8 @@ async function child(): Promise<void> {
       }
     }),
   );
-  const result: ChildResult = { count, ms: performance.now() - t0, completions };
+  const cpu = process.cpuUsage(cpu0);
+  const result: ChildResult = { count, ms: performance.now() - t0, completions, cpuMs: (cpu.user + cpu.system) / 1000 };
   process.stdout.write(`result ${JSON.stringify(result)}\n`);
   await app.close();
   process.exit(0);
@@ -206,10 +221,12 @@ async function hoso(driver: string, scenario: 'service' | 'tasks', n: number, pr
     const wall = performance.now() - t0;
     const total = results.reduce((s, r) => s + r.count, 0);
     const completions = results.flatMap((r) => r.completions);
+    const cpuMs = results.reduce((s, r) => s + (r.cpuMs ?? 0), 0);
     return {
       perSecond: rate(total, wall),
       instances: total,
       procs,
+      cpuMsPerInstance: Math.round((cpuMs / Math.max(1, total)) * 100) / 100,
       p50: pct(completions, 50),
       p99: pct(completions, 99),
     };
@@ -230,7 +247,7 @@ async function main(): Promise<void> {
   const rawTasks = await raw(Math.ceil(N / 4), true);
   out.raw = { service: rawService, tasks: rawTasks };
   console.log(
-    `(a) raw bpmn-engine: ${rawService.perSecond}/s service, ${rawTasks.perSecond}/s 3-task (signal p50 ${rawTasks.p50} ms)`,
+    `(a) raw bpmn-engine: ${rawService.perSecond}/s service (${rawService.cpuMsPerInstance} ms CPU each), ${rawTasks.perSecond}/s 3-task (signal p50 ${rawTasks.p50} ms)`,
   );
   for (const driver of DRIVERS) {
     const single = await hoso(driver, 'service', Math.ceil(N / 2), 1);
@@ -238,7 +255,8 @@ async function main(): Promise<void> {
     const tasks = await hoso(driver, 'tasks', Math.ceil(N / 4), PROCS);
     out[driver] = { serviceOneProcess: single, service, tasks };
     console.log(
-      `(${driver === 'sqlite' ? 'b' : 'c'}) hoso ${driver}: ${single.perSecond}/s service (1 process), ${service.perSecond}/s service (${PROCS} processes), ` +
+      `(${driver === 'sqlite' ? 'b' : 'c'}) hoso ${driver}: ${single.perSecond}/s service (1 process, ${single.cpuMsPerInstance} ms CPU each), ` +
+        `${service.perSecond}/s service (${PROCS} processes), ` +
         `${tasks.perSecond}/s 3-task, completion p50 ${tasks.p50} ms p99 ${tasks.p99} ms`,
     );
   }

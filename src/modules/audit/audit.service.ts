@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock.js';
 import { TransactionService } from '../../database/transaction.service.js';
 import { isUniqueViolation } from '../../database/db-errors.js';
+import { fastUpdate } from '../../database/fast-sql.js';
 import { AuditChainHeadEntity, AuditEventEntity } from './audit-event.entity.js';
 import { auditHash, GENESIS_HASH } from './audit-hash.js';
 
@@ -54,7 +55,7 @@ export class AuditService {
     };
     const event = m.create(AuditEventEntity, { ...fields, hash: auditHash(fields) });
     await m.save(AuditEventEntity, event);
-    await m.update(AuditChainHeadEntity, { chain }, { lastHash: event.hash, length: head.length + 1 });
+    await fastUpdate(m, AuditChainHeadEntity, chain, { lastHash: event.hash, length: head.length + 1 });
     return event;
   }
 

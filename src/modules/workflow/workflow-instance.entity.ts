@@ -16,6 +16,9 @@ export interface InstanceRuntime {
   /** Open history rows by execution id. */
   history?: Record<string, string>;
   failedJobs?: Record<string, true>;
+  /** Job keys of in-flight jobs by execution id, and activations per element (keys are replay-stable, see InstanceRun). */
+  jobKeys?: Record<string, string>;
+  jobSeq?: Record<string, number>;
   seq?: number;
 }
 

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
@@ -15,6 +15,8 @@ import { DataSource } from 'typeorm';
  * Child process of the crash test: the real app plus the worker `crash.effect`, whose every application leaves one
  * audit event (`crash.effect`, entity = instance, data.elementId) in the job's transaction. It starts the
  * instances `crash-0…crash-<N-1>` that do not exist yet (by business key) and keeps running until killed.
+ * CRASH_FIXTURE / CRASH_PROCESS choose another process; CRASH_KILL_AT=<elementId> with CRASH_MARKER=<file> makes the
+ * worker SIGKILL its own process once, in the middle of that element's job transaction.
  */
 @Module({})
 class CrashWorkersModule implements OnModuleInit {
@@ -29,6 +31,13 @@ class CrashWorkersModule implements OnModuleInit {
         entityId: job.processInstanceId,
         data: { elementId: job.elementId },
       });
+      // CRASH_KILL_AT: die once, inside this element's job transaction (its effect is written, not committed)
+      const marker = process.env.CRASH_MARKER;
+      if (process.env.CRASH_KILL_AT === job.elementId && marker && !existsSync(marker)) {
+        writeFileSync(marker, job.processInstanceId);
+        process.kill(process.pid, 'SIGKILL');
+        await new Promise(() => undefined);
+      }
       await new Promise((r) => setTimeout(r, 2)); // widens the window in which SIGKILL lands mid-transaction
       return { variables: { [`done_${job.elementId}`]: true } };
     });
@@ -42,10 +51,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config, {}, { logger: ['error'] });
   const engine = app.get(WorkflowEngine);
-  const xml = readFileSync(
-    join(__dirname, '..', '..', '..', '..', 'test', 'processes', 'fixtures', 'engine-crash.bpmn'),
-    'utf8',
-  );
+  const fixture = process.env.CRASH_FIXTURE ?? 'engine-crash.bpmn';
+  const xml = readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'processes', 'fixtures', fixture), 'utf8');
   await engine.deploy(xml, { source: 'api' });
   const total = Number(process.env.CRASH_INSTANCES ?? 100);
   const repo = app.get(DataSource).getRepository(WorkflowInstanceEntity);
@@ -54,7 +61,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < total; i++) {
     const key = `crash-${i}`;
     if (existing.has(key)) continue;
-    await engine.start({ processId: 'test-crash', businessKey: key, variables: { n: i } });
+    await engine.start({ processId: process.env.CRASH_PROCESS ?? 'test-crash', businessKey: key, variables: { n: i } });
   }
   process.stdout.write('started all\n');
 }

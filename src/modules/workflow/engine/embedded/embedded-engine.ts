@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { Clock, IdGenerator } from '../../../../common/clock.js';
 import { conflict, DomainError, notFound, unprocessable } from '../../../../common/domain-error.js';
 import { registerMessages } from '../../../../common/messages.js';
+import { fastInsert } from '../../../../database/fast-sql.js';
 import { TransactionService } from '../../../../database/transaction.service.js';
 import { AuditService } from '../../../audit/index.js';
 import { WorkflowInstanceEntity } from '../../workflow-instance.entity.js';
@@ -20,8 +21,8 @@ import {
   type ValidationProblem,
 } from '../workflow-engine.port.js';
 import { DefinitionStore } from './definition-store.js';
-import { InstanceRun } from './instance-run.js';
-import { JobRunner } from './job-runner.js';
+import { InstanceRun, type PendingJob } from './instance-run.js';
+import { JobRunner, type JobOutcome } from './job-runner.js';
 import type { CompiledDefinition } from './model.js';
 import { RunPersister } from './run-persister.js';
 
@@ -59,6 +60,8 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine {
   private readonly active = new WeakMap<EntityManager, Map<string, InstanceRun>>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private busy = 0;
+  /** Starts outside a caller's transaction run the engine outside the write lock (startDetached). */
+  detachedStarts = true;
   private savepoints = 0;
   private idleWaiters: (() => void)[] = [];
   /** Set by the scheduler so engine operations can wake it. */
@@ -95,26 +98,159 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine {
   }
 
   start(options: StartOptions & { agencyId?: string | null }): Promise<{ id: string }> {
-    return this.track(() =>
-      this.tx.run(async (m) => {
-        const row = await this.definitions.resolve(m, options.processId, options.version);
-        const def = await this.definitions.get(m, row.id);
-        // Zeebe creates the instance even when its first steps fail: the failure becomes an incident.
-        const sp = `hoso_start_${++this.savepoints}`;
-        await m.query(`SAVEPOINT ${sp}`);
-        try {
-          const id = await this.startIn(m, def, options);
-          await m.query(`RELEASE SAVEPOINT ${sp}`);
-          return { id };
-        } catch (e) {
-          if (!isRunFailure(e)) throw e;
-          await m.query(`ROLLBACK TO SAVEPOINT ${sp}`);
-          await m.query(`RELEASE SAVEPOINT ${sp}`);
-          this.live.clear();
-          return { id: await this.persister.startWithIncident(m, def, options, e as DomainError) };
+    // Outside a caller's transaction the engine's own work runs outside the database write lock (see startDetached).
+    if (!this.tx.inTransaction && this.detachedStarts) return this.track(() => this.startDetached(options));
+    return this.track(() => this.tx.run((m) => this.startGuarded(m, options)));
+  }
+
+  /** Starts in the caller's transaction; a failure of the first steps becomes an incident (Zeebe creates the instance). */
+  private async startGuarded(
+    m: EntityManager,
+    options: StartOptions & { agencyId?: string | null },
+  ): Promise<{ id: string }> {
+    const row = await this.definitions.resolve(m, options.processId, options.version);
+    const def = await this.definitions.get(m, row.id);
+    const sp = `hoso_start_${++this.savepoints}`;
+    await m.query(`SAVEPOINT ${sp}`);
+    try {
+      const id = await this.startIn(m, def, options);
+      await m.query(`RELEASE SAVEPOINT ${sp}`);
+      return { id };
+    } catch (e) {
+      if (!isRunFailure(e)) throw e;
+      await m.query(`ROLLBACK TO SAVEPOINT ${sp}`);
+      await m.query(`RELEASE SAVEPOINT ${sp}`);
+      this.live.clear();
+      return { id: await this.persister.startWithIncident(m, def, options, e as DomainError) };
+    }
+  }
+
+  /**
+   * A start with no caller's transaction: bpmn-engine's CPU work runs outside the database write lock, so several
+   * app processes (or requests) overlap their engine work and only queue for the writes.
+   *  1. outside any transaction: the instance runs in memory until it waits or needs jobs;
+   *  2. one transaction per round of jobs: the instance row is inserted first (no engine state yet: "start not
+   *     finished"), then the workers' effects and applied-job rows commit together; the engine then continues
+   *     outside the lock with the recorded results;
+   *  3. a last transaction writes history, waits and the engine state, checking that no other process has taken
+   *     the instance over in the meantime (revision still 0).
+   * After a crash between 2 and 3, recovery finds the instance active without engine state and runs its start
+   * again: the jobs already applied replay their recorded results (exactly once). Anything unusual (a failing
+   * job, an uncaught BPMN error, call activities) is finished by the ordinary path inside the transaction.
+   */
+  private async startDetached(options: StartOptions & { agencyId?: string | null }): Promise<{ id: string }> {
+    const reader = this.tx.dataSource.manager;
+    const defRow = await this.definitions.resolve(reader, options.processId, options.version);
+    const def = await this.definitions.get(reader, defRow.id);
+    const row = this.newInstanceRow(def, options);
+    const run = new InstanceRun(row.id, def, row.runtime);
+    run.reset(options.startedBy ?? null);
+    try {
+      await this.startOp(def)(run);
+      await InstanceRun.flush();
+    } catch (e) {
+      run.error = e as Error;
+    }
+    if (run.error) return this.tx.run((m) => this.startGuarded(m, options));
+    let inserted = false;
+    for (let round = 0; round < 10_000; round++) {
+      const jobs = [...run.jobs.values()].filter((j) => !run.blocked.has(j.jobKey));
+      if (!jobs.length || run.calls.length || run.deferred.length) break;
+      const outcome = await this.tx.run(async (m) => {
+        if (!inserted) await this.insertStarting(m, row, def, options);
+        else if (!(await this.stillOurs(m, row))) return 'taken' as const;
+        inserted = true;
+        const done: [PendingJob, JobOutcome][] = [];
+        for (const job of jobs) {
+          const o = await this.jobs.attempt(m, row, run, job);
+          if (!o || o.kind !== 'done') {
+            // a failing job or an uncaught error: record it and finish on the ordinary path, in this transaction
+            for (const [j, d] of done) await this.jobs.conclude(m, row, run, j, d);
+            if (o) await this.jobs.conclude(m, row, run, job, o);
+            await this.finishDetached(m, row, run, def, options, false);
+            return 'finished' as const;
+          }
+          done.push([job, o]);
         }
-      }),
-    );
+        return done;
+      });
+      if (outcome === 'taken' || outcome === 'finished') return { id: row.id };
+      // the engine continues outside the lock with the recorded results
+      try {
+        for (const [job, o] of outcome) this.jobs.resume(run, job, o as Extract<JobOutcome, { kind: 'done' }>);
+        await InstanceRun.flush();
+      } catch (e) {
+        run.error = e as Error;
+      }
+      if (run.error) {
+        const error = this.runError(run) as DomainError;
+        await this.tx.run(async (m) => {
+          if (await this.stillOurs(m, row)) await this.markIncident(m, row, error);
+        });
+        return { id: row.id };
+      }
+    }
+    return this.tx.run(async (m) => {
+      if (inserted && !(await this.stillOurs(m, row))) return { id: row.id };
+      return { id: await this.finishDetached(m, row, run, def, options, !inserted) };
+    });
+  }
+
+  /** Step 3 of a detached start: the ordinary settle + persist; a run failure becomes an incident of the instance. */
+  private async finishDetached(
+    m: EntityManager,
+    row: WorkflowInstanceEntity,
+    run: InstanceRun,
+    def: CompiledDefinition,
+    options: StartOptions & { agencyId?: string | null },
+    isNew: boolean,
+  ): Promise<string> {
+    const sp = `hoso_start_${++this.savepoints}`;
+    await m.query(`SAVEPOINT ${sp}`);
+    try {
+      await this.drive(m, row, run, () => undefined, { isNew, keep: true });
+      if (isNew) await this.auditStart(row, def, options);
+      await m.query(`RELEASE SAVEPOINT ${sp}`);
+      return row.id;
+    } catch (e) {
+      if (!isRunFailure(e)) throw e;
+      await m.query(`ROLLBACK TO SAVEPOINT ${sp}`);
+      await m.query(`RELEASE SAVEPOINT ${sp}`);
+      if (isNew) return this.persister.startWithIncident(m, def, options, e as DomainError);
+      await this.markIncident(m, row, e as DomainError);
+      return row.id;
+    }
+  }
+
+  /** An instance whose start did not finish: its incident's retry runs the start again (jobs replay). */
+  private async markIncident(m: EntityManager, row: WorkflowInstanceEntity, error: DomainError): Promise<void> {
+    await this.persister.recordIncident(m, row.id, error);
+    await m.update(WorkflowInstanceEntity, { id: row.id }, { state: 'incident' });
+    this.live.delete(row.id);
+  }
+
+  /** Step 2 of a detached start: the row exists from now on, its engine state still empty (start not finished). */
+  private async insertStarting(
+    m: EntityManager,
+    row: WorkflowInstanceEntity,
+    def: CompiledDefinition,
+    options: StartOptions,
+  ): Promise<void> {
+    const initial = { vars: { ...(options.variables ?? {}) }, locals: {} };
+    await fastInsert(m, WorkflowInstanceEntity, [{ ...row, runtime: initial }]);
+    await this.auditStart(row, def, options);
+  }
+
+  /** Whether the instance is still as this process left it (not recovered or advanced by another process). */
+  private async stillOurs(m: EntityManager, row: WorkflowInstanceEntity): Promise<boolean> {
+    const qb = m
+      .getRepository(WorkflowInstanceEntity)
+      .createQueryBuilder('i')
+      .select(['i.id', 'i.revision', 'i.state'])
+      .where('i.id = :id', { id: row.id });
+    if (!this.tx.isSqlite) qb.setLock('pessimistic_write');
+    const now = await qb.getOne();
+    return !!now && now.revision === row.revision && now.state === 'active';
   }
 
   /** Runs the start of a new instance: execute, then the timer/message start event has already happened. */
@@ -140,10 +276,21 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine {
       message?: { elementId: string };
     },
   ): Promise<string> {
+    const row = this.newInstanceRow(def, options);
+    const run = new InstanceRun(row.id, def, row.runtime);
+    await this.drive(m, row, run, this.startOp(def), { isNew: true });
+    if (!options.parent) await this.auditStart(row, def, options);
+    return row.id;
+  }
+
+  private newInstanceRow(
+    def: CompiledDefinition,
+    options: StartOptions & { agencyId?: string | null; parent?: { instanceId: string; executionId: string } },
+  ): WorkflowInstanceEntity {
     const variables = { ...(options.variables ?? {}) };
     const agencyId =
       typeof variables.agencyId === 'string' ? (variables.agencyId as string) : (options.agencyId ?? null);
-    const row = m.create(WorkflowInstanceEntity, {
+    return Object.assign(new WorkflowInstanceEntity(), {
       id: this.ids.next(),
       definitionId: def.id,
       processId: def.processId,
@@ -160,18 +307,17 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine {
       parentInstanceId: options.parent?.instanceId ?? null,
       parentExecutionId: options.parent?.executionId ?? null,
     });
-    const run = new InstanceRun(row.id, def, row.runtime);
-    await this.drive(m, row, run, this.startOp(def), { isNew: true });
-    if (!options.parent)
-      await this.audit.record({
-        actorId: options.startedBy ?? null,
-        agencyId,
-        action: 'workflow.instance.start',
-        entityType: 'workflow-instance',
-        entityId: row.id,
-        data: { processId: def.processId, version: def.version, businessKey: row.businessKey },
-      });
-    return row.id;
+  }
+
+  private auditStart(row: WorkflowInstanceEntity, def: CompiledDefinition, options: StartOptions): Promise<unknown> {
+    return this.audit.record({
+      actorId: options.startedBy ?? null,
+      agencyId: row.agencyId,
+      action: 'workflow.instance.start',
+      entityType: 'workflow-instance',
+      entityId: row.id,
+      data: { processId: def.processId, version: def.version, businessKey: row.businessKey },
+    });
   }
 
   /** Locks the instance row, rebuilds (or reuses) its engine, applies `op`, runs until it waits, saves. */
@@ -224,12 +370,13 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine {
     row: WorkflowInstanceEntity,
     run: InstanceRun,
     op: Op,
-    opts: { isNew?: boolean; by?: string | null },
+    opts: { isNew?: boolean; by?: string | null; keep?: boolean },
   ): Promise<void> {
     let runs = this.active.get(m);
     if (!runs) this.active.set(m, (runs = new Map()));
     runs.set(row.id, run);
-    run.reset(opts.by ?? null);
+    // `keep`: a detached start carries on with what it has observed so far (history, waits)
+    if (!opts.keep) run.reset(opts.by ?? null);
     try {
       try {
         await op(run);

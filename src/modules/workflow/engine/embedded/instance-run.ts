@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Engine } from 'bpmn-engine';
 import * as Elements from 'bpmn-elements';
 import type { InstanceRuntime } from '../../workflow-instance.entity.js';
@@ -142,9 +143,14 @@ export class InstanceRun {
       hosoRun: this,
       settings: { enableDummyService: false },
       extensions: { hoso: (activity: any) => this.scopeExtension(activity) },
-    });
-    this.engine.broker.subscribeTmp('event', 'activity.*', (key: string, m: Msg) => this.onActivityEvent(key, m), {
-      noAck: true,
+      // bpmn-engine hands every element event to its listener anyway: listening there costs no extra broker queue
+      // and message copy per event (a temporary subscription on the engine broker did)
+      listener: {
+        emit: (key: string, api: Msg) => {
+          if (key.startsWith('activity.') && api?.content)
+            this.onActivityEvent(key, { fields: api.fields, content: api.content, properties: api.messageProperties });
+        },
+      },
     });
     this.engine.broker.subscribeTmp('event', 'engine.end', () => (this.ended = true), { noAck: true });
     this.engine.broker.subscribeTmp(
@@ -238,13 +244,34 @@ export class InstanceRun {
   onServiceExecute(elementId: string, message: Msg, callback: PendingJob['callback']): void {
     const executionId = message.content.executionId as string;
     const info = this.def.elements.get(elementId)!;
-    this.jobs.set(`${this.instanceId}:${executionId}`, {
-      jobKey: `${this.instanceId}:${executionId}`,
+    const jobKey = this.jobKeyFor(elementId, executionId);
+    this.jobs.set(jobKey, {
+      jobKey,
       executionId,
       info,
       message,
       callback,
     });
+  }
+
+  /**
+   * A job's key must be the same when the instance is run again: from its saved state (the execution id is kept,
+   * and so is the key recorded for it) and from its start (bpmn-elements draws new random execution ids, but the
+   * n-th activation of an element is the same step, because a replay takes the same path with the recorded results).
+   */
+  private jobKeyFor(elementId: string, executionId: string): string {
+    const keys = (this.runtime.jobKeys ??= {});
+    const known = keys[executionId];
+    if (known) return known;
+    const seq = (this.runtime.jobSeq ??= {});
+    const n = (seq[elementId] = (seq[elementId] ?? 0) + 1);
+    const element = elementId.length <= 120 ? elementId : createHash('sha256').update(elementId).digest('hex');
+    return (keys[executionId] = `${this.instanceId}:${element}:${n}`);
+  }
+
+  /** A job has finished: its execution will not ask again. */
+  forgetJob(executionId: string): void {
+    if (this.runtime.jobKeys) delete this.runtime.jobKeys[executionId];
   }
 
   private onActivityEvent(key: string, m: Msg): void {
@@ -299,6 +326,7 @@ export class InstanceRun {
         });
         break;
       case 'activity.leave':
+        if (this.runtime.jobKeys?.[c.executionId]) delete this.runtime.jobKeys[c.executionId];
         // an interrupted activity (boundary event, terminate) leaves without ending
         if (!this.endedIds.delete(c.executionId))
           this.history.push({

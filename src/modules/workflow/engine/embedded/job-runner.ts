@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock, IdGenerator } from '../../../../common/clock.js';
 import { isUniqueViolation } from '../../../../database/db-errors.js';
+import { fastInsert } from '../../../../database/fast-sql.js';
 import { WorkflowInstanceEntity } from '../../workflow-instance.entity.js';
 import {
   WorkflowAppliedJobEntity,
@@ -16,6 +17,18 @@ import type { CompiledDefinition } from './model.js';
 /** Back-off between attempts of a failing job: 10 s, 20 s, 40 s … capped at 10 minutes. */
 /** Due time of timers held by an engine-error incident until it is retried. */
 export const HELD = new Date(Date.UTC(9000, 0, 1));
+
+type JobResult = {
+  variables?: Record<string, unknown>;
+  error?: { code: string; message: string };
+  /** Variables a BPMN error carries (applied when the error is thrown into the engine, also on replay). */
+  setVariables?: Record<string, unknown>;
+};
+
+export type JobOutcome =
+  | { kind: 'done'; result: JobResult; failed: boolean }
+  | { kind: 'uncaught'; error: BpmnError; failed: boolean }
+  | { kind: 'failed'; error: Error; jobRow: WorkflowJobEntity | null; failed: boolean };
 
 export const backoffMs = (attempt: number) => Math.min(10_000 * 2 ** Math.max(0, attempt - 1), 600_000);
 
@@ -34,14 +47,29 @@ export class JobRunner {
   ) {}
 
   async run(m: EntityManager, row: WorkflowInstanceEntity, run: InstanceRun, job: PendingJob): Promise<void> {
+    const outcome = await this.attempt(m, row, run, job);
+    if (outcome) await this.conclude(m, row, run, job, outcome);
+  }
+
+  /**
+   * Runs the worker (or replays its recorded result) inside a savepoint of the caller's transaction; the effect
+   * and the applied-job row commit together. Does not touch the engine: `conclude` (or `resume`) does that.
+   * Returns null when the job cannot run now (back-off, incident, no worker).
+   */
+  async attempt(
+    m: EntityManager,
+    row: WorkflowInstanceEntity,
+    run: InstanceRun,
+    job: PendingJob,
+  ): Promise<JobOutcome | null> {
     const now = this.clock.now();
-    const failed = run.runtime.failedJobs?.[job.jobKey];
+    const failed = !!run.runtime.failedJobs?.[job.jobKey];
     let jobRow: WorkflowJobEntity | null = null;
     if (failed) {
       jobRow = await m.findOneBy(WorkflowJobEntity, { jobKey: job.jobKey });
       if (jobRow && (jobRow.state === 'incident' || jobRow.nextAttemptAt.getTime() > now.getTime())) {
         run.blocked.add(job.jobKey);
-        return;
+        return null;
       }
     }
     const taskType = job.info.taskType!;
@@ -62,11 +90,10 @@ export class JobRunner {
       if (jobRow) await m.update(WorkflowJobEntity, { jobKey: job.jobKey }, values);
       else await m.insert(WorkflowJobEntity, values);
       (run.runtime.failedJobs ??= {})[job.jobKey] = true;
-      return;
+      return null;
     }
     const sp = `hoso_job_${++this.savepoint}`;
     await m.query(`SAVEPOINT ${sp}`);
-    let result: { variables?: Record<string, unknown>; error?: { code: string; message: string } };
     try {
       const out = await handler({
         jobKey: job.jobKey,
@@ -80,42 +107,68 @@ export class JobRunner {
         headers: job.info.headers,
         manager: m,
       });
-      result = { variables: (out && out.variables) || {} };
-      await m.insert(WorkflowAppliedJobEntity, { jobKey: job.jobKey, instanceId: row.id, appliedAt: now, result });
+      const result = { variables: (out && out.variables) || {} };
+      await fastInsert(m, WorkflowAppliedJobEntity, [
+        { jobKey: job.jobKey, instanceId: row.id, appliedAt: now, result },
+      ]);
       await m.query(`RELEASE SAVEPOINT ${sp}`);
+      return { kind: 'done', result, failed };
     } catch (e) {
       await m.query(`ROLLBACK TO SAVEPOINT ${sp}`);
       await m.query(`RELEASE SAVEPOINT ${sp}`);
       if (isUniqueViolation(e)) {
         // A replay of a job already applied: continue with the recorded result, skip the effect.
         const applied = await m.findOneByOrFail(WorkflowAppliedJobEntity, { jobKey: job.jobKey });
-        result = (applied.result ?? {}) as typeof result;
-      } else if (e instanceof BpmnError) {
-        if (!catchable(run.def, job.info.id, e.errorCode)) {
-          await this.incident(
-            m,
-            row,
-            run,
-            job,
-            'UNHANDLED_ERROR_EVENT',
-            `unhandled BPMN error "${e.errorCode}": ${e.message}`,
-          );
-          return;
-        }
-        for (const [k, v] of Object.entries(e.variables ?? {})) run.setVar(k, v);
-        result = { error: { code: e.errorCode, message: e.message } };
-        await m.insert(WorkflowAppliedJobEntity, { jobKey: job.jobKey, instanceId: row.id, appliedAt: now, result });
-      } else {
-        await this.fail(m, row, run, job, jobRow, e as Error);
-        return;
+        return { kind: 'done', result: (applied.result ?? {}) as JobResult, failed };
       }
+      if (e instanceof BpmnError) {
+        if (!catchable(run.def, job.info.id, e.errorCode)) return { kind: 'uncaught', error: e, failed };
+        const result: JobResult = { error: { code: e.errorCode, message: e.message }, setVariables: e.variables };
+        await fastInsert(m, WorkflowAppliedJobEntity, [
+          { jobKey: job.jobKey, instanceId: row.id, appliedAt: now, result },
+        ]);
+        return { kind: 'done', result, failed };
+      }
+      return { kind: 'failed', error: e as Error, jobRow, failed };
     }
+  }
+
+  /** Records a failed or uncaught attempt, or hands a finished one back to the engine (see `resume`). */
+  async conclude(
+    m: EntityManager,
+    row: WorkflowInstanceEntity,
+    run: InstanceRun,
+    job: PendingJob,
+    outcome: JobOutcome,
+  ): Promise<void> {
+    if (outcome.kind === 'uncaught') {
+      const e = outcome.error;
+      await this.incident(
+        m,
+        row,
+        run,
+        job,
+        'UNHANDLED_ERROR_EVENT',
+        `unhandled BPMN error "${e.errorCode}": ${e.message}`,
+      );
+      return;
+    }
+    if (outcome.kind === 'failed') {
+      await this.fail(m, row, run, job, outcome.jobRow, outcome.error);
+      return;
+    }
+    if (outcome.failed) await m.delete(WorkflowJobEntity, { jobKey: job.jobKey });
+    this.resume(run, job, outcome);
+  }
+
+  /** Continues the engine with a finished job's result (no database work: may run outside the transaction). */
+  resume(run: InstanceRun, job: PendingJob, outcome: Extract<JobOutcome, { kind: 'done' }>): void {
+    const result = outcome.result;
     run.jobs.delete(job.jobKey);
-    if (failed) {
-      await m.delete(WorkflowJobEntity, { jobKey: job.jobKey });
-      delete run.runtime.failedJobs![job.jobKey];
-    }
+    run.forgetJob(job.executionId);
+    if (outcome.failed) delete run.runtime.failedJobs![job.jobKey];
     if (result.error) {
+      for (const [k, v] of Object.entries(result.setVariables ?? {})) run.setVar(k, v);
       job.callback(Object.assign(new Error(result.error.message), { code: result.error.code }));
     } else {
       run.collectIteration(job.info, job.message, result.variables);

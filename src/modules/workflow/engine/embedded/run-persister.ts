@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
+import { fastInsert, fastUpdate } from '../../../../database/fast-sql.js';
 import { Clock, IdGenerator } from '../../../../common/clock.js';
 import { conflict, DomainError, notFound, unprocessable } from '../../../../common/domain-error.js';
 import { registerMessages } from '../../../../common/messages.js';
@@ -82,7 +83,7 @@ export class RunPersister {
       if (fresh) {
         if (fresh.state === 'active') Object.assign(fresh, { state, endedAt: now, by });
       } else if (rt.history[h.executionId]) {
-        await m.update(WorkflowActivityEntity, { id: rt.history[h.executionId] }, { state, endedAt: now, by });
+        await fastUpdate(m, WorkflowActivityEntity, rt.history[h.executionId], { state, endedAt: now, by });
         delete rt.history[h.executionId];
       }
       await this.endWaits(m, run, h.executionId);
@@ -97,7 +98,7 @@ export class RunPersister {
       delete rt.locals[execId];
     }
     for (const a of inserts.values()) if (a.state === 'active') rt.history[a.executionId] = a.id;
-    if (inserts.size) await m.insert(WorkflowActivityEntity, [...inserts.values()]);
+    if (inserts.size) await fastInsert(m, WorkflowActivityEntity, [...inserts.values()]);
     rt.seq = seq;
 
     for (const w of run.waits) {
@@ -138,9 +139,9 @@ export class RunPersister {
     row.revision += 1;
     row.runtime = rt;
     row.engineState = run.ended ? null : await run.getState();
-    if (isNew) await m.insert(WorkflowInstanceEntity, row as never);
+    if (isNew) await fastInsert(m, WorkflowInstanceEntity, [row]);
     else
-      await m.update(WorkflowInstanceEntity, { id: row.id }, {
+      await fastUpdate(m, WorkflowInstanceEntity, row.id, {
         state: row.state,
         revision: row.revision,
         engineState: row.engineState,
@@ -232,13 +233,15 @@ export class RunPersister {
       headers: info.headers,
       createdAt: this.clock.now(),
     };
-    await m.insert(WorkflowUserTaskEntity, {
-      id: task.key,
-      instanceId: row.id,
-      elementId: info.id,
-      executionId: w.executionId,
-      createdAt: task.createdAt,
-    });
+    await fastInsert(m, WorkflowUserTaskEntity, [
+      {
+        id: task.key,
+        instanceId: row.id,
+        elementId: info.id,
+        executionId: w.executionId,
+        createdAt: task.createdAt,
+      },
+    ]);
     run.runtime.userTasks![w.executionId] = task.key;
     for (const l of this.engine.listeners) await l.created(task, m);
   }
