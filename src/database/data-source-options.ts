@@ -5,6 +5,9 @@ import { SnakeNamingStrategy } from './naming-strategy.js';
 
 const root = join(__dirname, '..');
 
+/** How long SQLite waits for another process's write lock (busy_timeout; TransactionService waits as long). */
+export const SQLITE_BUSY_MS = 10_000;
+
 export const ENTITY_GLOB = join(root, 'modules/**/*.entity.js');
 export const MIGRATION_GLOB = join(root, 'database/migrations/*.js');
 
@@ -28,7 +31,7 @@ export function dataSourceOptions(
       // WAL lets readers go on while one writer commits; busy_timeout covers a second process (fault tests).
       prepareDatabase: (conn: { pragma: (s: string) => unknown }) => {
         conn.pragma('journal_mode = WAL');
-        conn.pragma('busy_timeout = 10000');
+        conn.pragma(`busy_timeout = ${SQLITE_BUSY_MS}`);
         conn.pragma('synchronous = NORMAL');
         conn.pragma('foreign_keys = ON');
       },

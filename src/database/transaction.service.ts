@@ -1,7 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { SQLITE_BUSY_MS } from './data-source-options.js';
 import { isRetryableConflict } from './db-errors.js';
+
+interface SqliteHandle {
+  pragma(source: string): unknown;
+  exec(source: string): unknown;
+}
 
 interface TxContext {
   manager: EntityManager;
@@ -13,7 +19,8 @@ interface TxContext {
  * - Nested calls join the outer transaction (AsyncLocalStorage).
  * - SQLite (one connection, one writer): transactions of this process are queued, so two flows never
  *   interleave statements on the shared connection; BEGIN IMMEDIATE takes the write lock up front so a
- *   second process waits on busy_timeout instead of failing mid-transaction.
+ *   transaction never fails half-way for want of it. While another process holds the lock, this one waits
+ *   without blocking its event loop (see beginImmediate).
  * - MySQL: deadlocks and lock-wait timeouts are retried with jittered backoff.
  * - afterCommit callbacks run only once the outermost transaction has committed.
  */
@@ -60,7 +67,7 @@ export class TransactionService {
       await runner.connect();
       ctx.manager = runner.manager;
       let result: T;
-      await runner.query('BEGIN IMMEDIATE');
+      await this.beginImmediate();
       // Tell TypeORM the runner is inside a transaction, so save()/remove() do not try to open their own.
       const flags = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
       flags.isTransactionActive = true;
@@ -82,6 +89,29 @@ export class TransactionService {
     const next = this.queue.then(attempt, attempt);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * BEGIN IMMEDIATE without SQLite's busy handler: better-sqlite3 is synchronous, so waiting in busy_timeout
+   * would freeze this whole process (its reads, its HTTP requests, the engine work of other instances) until the
+   * other process commits, in sleeps of 1–100 ms. Instead the attempt fails at once and is repeated from the event
+   * loop, for as long as busy_timeout would have waited.
+   */
+  private async beginImmediate(): Promise<void> {
+    const db = (this.dataSource.driver as unknown as { databaseConnection: SqliteHandle }).databaseConnection;
+    const deadline = Date.now() + SQLITE_BUSY_MS;
+    for (let attempt = 0; ; attempt++) {
+      db.pragma('busy_timeout = 0');
+      try {
+        db.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw e;
+      } finally {
+        db.pragma(`busy_timeout = ${SQLITE_BUSY_MS}`);
+      }
+      await new Promise((r) => (attempt < 20 ? setImmediate(r) : setTimeout(r, Math.min(5, attempt - 19))));
+    }
   }
 
   private async runMysql<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {

@@ -14,7 +14,9 @@ import {
   WorkflowJobEntity,
   WorkflowTimerEntity,
 } from '../../src/modules/workflow/workflow-wait.entity.js';
+import { RunPersister } from '../../src/modules/workflow/engine/embedded/run-persister.js';
 import { freshDatabase } from '../support/test-app.js';
+import { fixture, startEngineHarness } from './support/engine-harness.js';
 
 const CHILD = join(__dirname, 'support', 'crash-child.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -101,5 +103,45 @@ describe('detached start: killed between its job transactions, the instance comp
     const history = await ds.getRepository(WorkflowActivityEntity).findBy({ instanceId });
     const steps = history.map((h) => `${h.elementId}:${h.state}`).sort();
     assert.deepEqual(steps, ['effectA:completed', 'effectB:completed', 'end:completed', 'start:completed']);
+  });
+});
+
+describe('detached start: a start whose last transaction failed is finished by the scheduler, each effect once', () => {
+  it('given the final write fails once, when 60 s pass, then the scheduler completes it and no job runs twice', async () => {
+    const h = await startEngineHarness();
+    try {
+      const applied: string[] = [];
+      h.engine.registerWorker('crash.effect', async (job) => {
+        applied.push(job.elementId);
+        return { variables: { [`done_${job.elementId}`]: true } };
+      });
+      await h.engine.deploy(fixture('engine-two-steps.bpmn'));
+      // fault injection: the write of the finished instance fails once (as a lost connection or a full disk would)
+      const persister = h.t.app.get(RunPersister);
+      const persist = persister.persist.bind(persister);
+      let failures = 0;
+      persister.persist = async (...args) => {
+        if (failures++ === 0) throw new Error('injected: write failed');
+        return persist(...args);
+      };
+      await assert.rejects(h.engine.start({ processId: 'test-two-steps', businessKey: 'stale-1' }), /injected/);
+      const row = await h.t.dataSource
+        .getRepository(WorkflowInstanceEntity)
+        .findOneByOrFail({ businessKey: 'stale-1' });
+      // both jobs' transactions committed before the failing one: the start is left unfinished
+      assert.deepEqual(applied, ['effectA', 'effectB']);
+      assert.equal(row.state, 'active');
+      assert.equal(row.revision, 0);
+
+      await h.scheduler.runDue(); // not yet stale: left alone
+      assert.equal((await h.instance(row.id)).state, 'active');
+      h.clock.advance(61_000);
+      await h.scheduler.runDue();
+      assert.equal((await h.instance(row.id)).state, 'completed');
+      assert.deepEqual(applied, ['effectA', 'effectB'], `the replay ran no job again: ${applied}`);
+      assert.deepEqual(await h.completed(row.id), ['start', 'effectA', 'effectB', 'end']);
+    } finally {
+      await h.close();
+    }
   });
 });

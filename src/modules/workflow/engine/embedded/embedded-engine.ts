@@ -344,6 +344,7 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine {
         // Its start failed (incident): run the start again, then the op.
         const def = await this.definitions.get(m, row.definitionId);
         run = new InstanceRun(row.id, def, { ...row.runtime, locals: {} });
+        run.replaying = true;
         const first = this.startOp(def);
         const then = op;
         op = async (r) => {
@@ -356,6 +357,7 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine {
       } else {
         const def = await this.definitions.get(m, row.definitionId);
         run = new InstanceRun(row.id, def, row.runtime);
+        run.replaying = true;
         run.engine.recover(JSON.parse(row.engineState ?? '{}'));
         await run.engine.resume();
         await InstanceRun.flush();

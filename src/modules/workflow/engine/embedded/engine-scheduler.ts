@@ -9,6 +9,9 @@ import { EmbeddedWorkflowEngine } from './embedded-engine.js';
 import { addIsoDuration } from './feel.js';
 import { HELD } from './job-runner.js';
 
+/** A start still without engine state after this long was left by a process that died (see startDetached). */
+export const STALE_START_MS = 60_000;
+
 /**
  * Fires due timers and retries due jobs from the database, driven by the injected Clock: a polling loop in
  * production, `runDue()` in tests. Work on an instance that fails is recorded as an incident, never lost.
@@ -19,6 +22,7 @@ export class EngineScheduler implements OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private running: Promise<number> | null = null;
   private again = false;
+  private staleCheckedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly engine: EmbeddedWorkflowEngine,
@@ -78,7 +82,26 @@ export class EngineScheduler implements OnApplicationShutdown {
       order: { nextAttemptAt: 'ASC' },
       take: 200,
     });
+    // starts left unfinished by a process that died between their job transactions (see startDetached): still
+    // revision 0 (every saved state has a higher one). Looked for every half minute: at a province's scale the
+    // active instances are many. A live but slow start is safe to run too: its jobs replay, the slower drops its result.
+    let stale: { id: string }[] = [];
+    if (now.getTime() - this.staleCheckedAt >= STALE_START_MS / 2) {
+      this.staleCheckedAt = now.getTime();
+      stale = await m.find(WorkflowInstanceEntity, {
+        where: { state: 'active', revision: 0, startedAt: LessThanOrEqual(new Date(now.getTime() - STALE_START_MS)) },
+        select: { id: true },
+        take: 100,
+      });
+    }
     let n = 0;
+    for (const i of stale)
+      if (
+        await this.guard(i.id, () =>
+          this.engine.track(() => this.tx.run((tm) => this.engine.advance(tm, i.id, () => undefined))),
+        )
+      )
+        n++;
     for (const t of timers) if (await this.guard(t.instanceId, () => this.fire(t))) n++;
     const seen = new Set<string>();
     for (const j of jobs) {

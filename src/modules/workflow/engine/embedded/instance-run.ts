@@ -77,6 +77,8 @@ export class InstanceRun {
   readonly completedTasks = new Set<string>();
   readonly nonInterrupting: string[] = [];
   by: string | null = null;
+  /** Rebuilt from the database (recovered state or a repeated start): jobs may have been applied already. */
+  replaying = false;
 
   /** Clears what one advance observed; jobs and timers are engine state and stay. */
   reset(by: string | null): void {

@@ -92,6 +92,12 @@ export class JobRunner {
       (run.runtime.failedJobs ??= {})[job.jobKey] = true;
       return null;
     }
+    if (run.replaying) {
+      // an instance run again (recovered, or its start repeated): a job already applied is not handed to its
+      // worker again, its recorded result is used
+      const applied = await m.findOneBy(WorkflowAppliedJobEntity, { jobKey: job.jobKey });
+      if (applied) return { kind: 'done', result: (applied.result ?? {}) as JobResult, failed };
+    }
     const sp = `hoso_job_${++this.savepoint}`;
     await m.query(`SAVEPOINT ${sp}`);
     try {
