@@ -34,13 +34,22 @@ for (const script of scripts) {
 /** One results file → table rows: its `summary` list when it has one, else its first numeric figures. */
 function rowsOf(name, json) {
   if (Array.isArray(json.summary))
-    return json.summary.map((s) => ({
-      name,
-      metric: s.metric ?? '',
-      value: typeof s.value === 'object' ? JSON.stringify(s.value) : String(s.value ?? ''),
-      target: s.target ?? '',
-      ok: s.ok === undefined ? '' : s.ok ? 'yes' : 'NO',
-    }));
+    return json.summary.map((s) => {
+      // rows are { metric, value, target?, ok? }, or latency rows { name, p50, p99, unit } under a file-wide targetP99Ms
+      const latency = s.value === undefined && s.p99 !== undefined;
+      const ok = s.ok ?? (latency && json.targetP99Ms ? s.p99 < json.targetP99Ms : undefined);
+      return {
+        name,
+        metric: s.metric ?? s.name ?? '',
+        value: latency
+          ? `p50 ${s.p50} ${s.unit ?? 'ms'}, p99 ${s.p99} ${s.unit ?? 'ms'}`
+          : typeof s.value === 'object'
+            ? JSON.stringify(s.value)
+            : String(s.value ?? ''),
+        target: s.target ?? (latency && json.targetP99Ms ? `p99 < ${json.targetP99Ms} ms` : ''),
+        ok: ok === undefined ? '' : ok ? 'yes' : 'NO',
+      };
+    });
   const out = [];
   const walk = (v, path) => {
     if (out.length >= 12) return;

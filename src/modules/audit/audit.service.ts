@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock.js';
 import { TransactionService } from '../../database/transaction.service.js';
 import { isUniqueViolation } from '../../database/db-errors.js';
-import { fastUpdate } from '../../database/fast-sql.js';
+import { fastInsert, fastUpdate } from '../../database/fast-sql.js';
 import { AuditChainHeadEntity, AuditEventEntity } from './audit-event.entity.js';
 import { auditHash, GENESIS_HASH } from './audit-hash.js';
 
@@ -34,11 +34,11 @@ export class AuditService {
    * Appends an event to its agency's chain, inside the caller's transaction (so the event and the change
    * it records commit or roll back together). The chain head row is locked for the append.
    */
-  async record(input: AuditInput): Promise<AuditEventEntity> {
-    return this.tx.run((m) => this.append(m, input));
+  async record(input: AuditInput): Promise<void> {
+    await this.tx.run((m) => this.append(m, input));
   }
 
-  private async append(m: EntityManager, input: AuditInput): Promise<AuditEventEntity> {
+  private async append(m: EntityManager, input: AuditInput): Promise<void> {
     const chain = input.agencyId ?? 'system';
     const head = await this.lockHead(m, chain);
     const occurredAt = this.clock.now();
@@ -54,9 +54,8 @@ export class AuditService {
       data: input.data ?? null,
     };
     const event = m.create(AuditEventEntity, { ...fields, hash: auditHash(fields) });
-    await m.save(AuditEventEntity, event);
+    await fastInsert(m, AuditEventEntity, [event]);
     await fastUpdate(m, AuditChainHeadEntity, chain, { lastHash: event.hash, length: head.length + 1 });
-    return event;
   }
 
   private findHead(m: EntityManager, chain: string): Promise<AuditChainHeadEntity | null> {
