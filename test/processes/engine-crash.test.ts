@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config/app-config.js';
@@ -9,8 +8,8 @@ import { AuditEventEntity } from '../../src/modules/audit/audit-event.entity.js'
 import { WorkflowInstanceEntity } from '../../src/modules/workflow/workflow-instance.entity.js';
 import { WorkflowJobEntity, WorkflowTimerEntity } from '../../src/modules/workflow/workflow-wait.entity.js';
 import { freshDatabase } from '../support/test-app.js';
+import { CRASH_CHILD, crashChildEnv } from './support/engine-harness.js';
 
-const CHILD = join(__dirname, 'support', 'crash-child.js');
 const TOTAL = 120;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -18,17 +17,9 @@ describe('crash: SIGKILL mid-flight, restart, every instance completes with each
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let ds: DataSource;
   let child: ChildProcess | undefined;
-  const env = () => ({
-    ...process.env,
-    DATA_DIR: db.dataDir,
-    DATABASE_URL: db.databaseUrl,
-    SEED_DEMO: 'false',
-    NODE_ENV: 'test',
-    ENGINE_POLL_MS: '200',
-    CRASH_INSTANCES: String(TOTAL),
-  });
+  const env = () => crashChildEnv(db, { CRASH_INSTANCES: String(TOTAL) });
   const launch = () => {
-    const c = spawn(process.execPath, [CHILD], { env: env(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const c = spawn(process.execPath, [CRASH_CHILD], { env: env(), stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     c.stdout!.on('data', (d) => (out += String(d)));
     return { c, out: () => out };

@@ -16,9 +16,8 @@ import {
 } from '../../src/modules/workflow/workflow-wait.entity.js';
 import { RunPersister } from '../../src/modules/workflow/engine/embedded/run-persister.js';
 import { freshDatabase } from '../support/test-app.js';
-import { fixture, startEngineHarness } from './support/engine-harness.js';
+import { CRASH_CHILD, crashChildEnv, fixture, startEngineHarness } from './support/engine-harness.js';
 
-const CHILD = join(__dirname, 'support', 'crash-child.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -40,20 +39,15 @@ describe('detached start: killed between its job transactions, the instance comp
 
   it('given effectA committed and the process killed in effectB, when restarted, then A and B each ran once', async () => {
     const marker = join(db.dataDir, 'killed');
-    const env = {
-      ...process.env,
-      DATA_DIR: db.dataDir,
-      DATABASE_URL: db.databaseUrl,
-      SEED_DEMO: 'false',
-      NODE_ENV: 'test',
-      ENGINE_POLL_MS: '200',
+    const env = crashChildEnv(db, {
       CRASH_INSTANCES: '1',
       CRASH_FIXTURE: 'engine-two-steps.bpmn',
       CRASH_PROCESS: 'test-two-steps',
       CRASH_KILL_AT: 'effectB',
       CRASH_MARKER: marker,
-    };
-    const run = () => spawn(process.execPath, [CHILD], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+      CRASH_DETACHED: 'true',
+    });
+    const run = () => spawn(process.execPath, [CRASH_CHILD], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     const first = run();
     const exit = await new Promise<NodeJS.Signals | null>((r) => first.once('exit', (_c, s) => r(s)));
     assert.equal(exit, 'SIGKILL', 'the child should have killed itself inside effectB');
@@ -109,6 +103,7 @@ describe('detached start: killed between its job transactions, the instance comp
 describe('detached start: a start whose last transaction failed is finished by the scheduler, each effect once', () => {
   it('given the final write fails once, when 60 s pass, then the scheduler completes it and no job runs twice', async () => {
     const h = await startEngineHarness();
+    h.engine.detachedStarts = true; // SQLite's default; chosen here on MySQL too
     try {
       const applied: string[] = [];
       h.engine.registerWorker('crash.effect', async (job) => {

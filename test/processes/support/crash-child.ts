@@ -7,6 +7,7 @@ import { AppModule } from '../../../src/app.module.js';
 import { createApp } from '../../../src/bootstrap.js';
 import { loadConfig } from '../../../src/config/app-config.js';
 import { AuditService } from '../../../src/modules/audit/index.js';
+import { EmbeddedWorkflowEngine } from '../../../src/modules/workflow/engine/embedded/embedded-engine.js';
 import { WorkflowEngine } from '../../../src/modules/workflow/index.js';
 import { WorkflowInstanceEntity } from '../../../src/modules/workflow/workflow-instance.entity.js';
 import { DataSource } from 'typeorm';
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config, {}, { logger: ['error'] });
   const engine = app.get(WorkflowEngine);
+  // the detached start (SQLite's default) can be chosen on MySQL too, to test its crash window there
+  if (process.env.CRASH_DETACHED === 'true') (engine as EmbeddedWorkflowEngine).detachedStarts = true;
   const fixture = process.env.CRASH_FIXTURE ?? 'engine-crash.bpmn';
   const xml = readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'processes', 'fixtures', fixture), 'utf8');
   await engine.deploy(xml, { source: 'api' });

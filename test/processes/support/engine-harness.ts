@@ -87,3 +87,18 @@ export async function startEngineHarness(): Promise<EngineHarness> {
   };
   return h;
 }
+
+/** The crash test's child app (support/crash-child.ts) and its environment on a test database. */
+export const CRASH_CHILD = join(__dirname, 'crash-child.js');
+export const crashChildEnv = (
+  db: { dataDir: string; databaseUrl: string },
+  extra: Record<string, string>,
+): NodeJS.ProcessEnv => ({
+  ...process.env,
+  DATA_DIR: db.dataDir,
+  DATABASE_URL: db.databaseUrl,
+  SEED_DEMO: 'false',
+  NODE_ENV: 'test',
+  ENGINE_POLL_MS: '200',
+  ...extra,
+});

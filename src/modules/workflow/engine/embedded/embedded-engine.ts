@@ -60,8 +60,12 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine {
   private readonly active = new WeakMap<EntityManager, Map<string, InstanceRun>>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private busy = 0;
-  /** Starts outside a caller's transaction run the engine outside the write lock (startDetached). */
-  detachedStarts = true;
+  /**
+   * Starts outside a caller's transaction run the engine outside the write lock (startDetached). On SQLite (one
+   * writer for the whole file) that is what lets app processes overlap; on MySQL a new instance's row is locked by
+   * nobody else, so the single transaction is cheaper (measured: 147/s detached vs 174/s with two processes).
+   */
+  detachedStarts: boolean;
   private savepoints = 0;
   private idleWaiters: (() => void)[] = [];
   /** Set by the scheduler so engine operations can wake it. */
@@ -77,6 +81,7 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine {
     private readonly persister: RunPersister,
   ) {
     super();
+    this.detachedStarts = tx.isSqlite;
     persister.attach(this);
     jobs.workers = this.workers;
   }
