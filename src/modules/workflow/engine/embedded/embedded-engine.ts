@@ -40,6 +40,13 @@ registerMessages({
 
 type Op = (run: InstanceRun) => void | Promise<void>;
 
+/**
+ * Live engines kept per app process. A waiting instance's bpmn-engine holds ~0.5 MB (its broker's queues and
+ * exchanges), and a province has tens of thousands waiting, so only the most recently advanced are kept — enough
+ * for the next step of the work in progress; the others are recovered from their saved state (~1 ms).
+ */
+const LIVE_CACHE_MAX = 100;
+
 const isRunFailure = (e: unknown) =>
   e instanceof DomainError && (e.code === 'WORKFLOW_RUN_FAILED' || e.code === 'EXTRACT_VALUE_ERROR');
 
@@ -404,7 +411,8 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine {
     if (row.state === 'active' || row.state === 'incident')
       this.tx.afterCommit(() => {
         this.live.set(row.id, { run, revision: row.revision });
-        if (this.live.size > 2000) this.live.delete(this.live.keys().next().value as string);
+        // least recently advanced first out (an advance deletes and re-adds its entry)
+        while (this.live.size > LIVE_CACHE_MAX) this.live.delete(this.live.keys().next().value as string);
       });
   }
 
