@@ -1,7 +1,78 @@
 import 'reflect-metadata';
+import cluster, { type Worker } from 'node:cluster';
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig } from './config/app-config.js';
-import { createApp } from './bootstrap.js';
+import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
+import { servePrimaryAuth } from './modules/auth/cluster-channel.js';
+import { LoginThrottle } from './modules/auth/login-throttle.js';
+
+/** Env of a forked HTTP worker: its number (1 = the one that runs background work). */
+const WORKER_INDEX = 'HOSO_HTTP_WORKER';
+
+async function serve(config: AppConfig): Promise<void> {
+  // loaded here, not at the top: the cluster primary never loads the application (it stays ~50 MB)
+  const { createApp } = await import('./bootstrap.js');
+  const app = await createApp(config);
+  await app.listen(config.port, '0.0.0.0');
+  const worker = process.env[WORKER_INDEX];
+  new Logger('hoso').log(
+    `serving http://localhost:${config.port} (API docs: /api/docs, database: ${config.database.type}, engine: ${config.workflowEngine}` +
+      (worker ? `, HTTP worker ${worker}${config.backgroundWork ? ' with background work' : ''})` : ')'),
+  );
+}
+
+/**
+ * HTTP_WORKERS > 1: this process is the cluster primary. It starts worker 1 (migrations, start-up steps,
+ * recovery, schedulers, outbox: the background work) and, once it listens, the others with background work off
+ * (their migrations find nothing pending, their start-up steps nothing to do); they share the port (the primary hands out connections round-robin). It also keeps the login throttle and
+ * relays auth cache invalidations (modules/auth/cluster-channel.ts), and restarts a worker that dies.
+ */
+async function primary(config: AppConfig): Promise<void> {
+  const logger = new Logger('cluster');
+  const throttle = new LoginThrottle(config.loginMaxAttempts);
+  const live = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
+  let stopping = false;
+
+  const fork = (index: number): Promise<void> => {
+    const w = cluster.fork({ [WORKER_INDEX]: String(index), HOSO_BACKGROUND_WORK: index === 1 ? 'true' : 'false' });
+    servePrimaryAuth(throttle, w, live);
+    return new Promise((resolve, reject) => {
+      let listening = false;
+      w.once('listening', () => {
+        listening = true;
+        resolve();
+      });
+      w.once('exit', (code, signal) => {
+        if (!listening) return reject(new Error(`HTTP worker ${index} exited during start-up (${signal ?? code})`));
+        if (stopping) return;
+        logger.error(`HTTP worker ${index} exited (${signal ?? code}); starting it again`);
+        setTimeout(
+          () =>
+            void fork(index).catch((e) => {
+              logger.error((e as Error).message);
+              process.exit(1);
+            }),
+          1000,
+        );
+      });
+    });
+  };
+
+  for (const sig of ['SIGINT', 'SIGTERM'] as const)
+    process.on(sig, () => {
+      stopping = true;
+      const workers = live();
+      if (!workers.length) process.exit(0);
+      let left = workers.length;
+      for (const w of workers) {
+        w.once('exit', () => --left === 0 && process.exit(0));
+        w.process.kill(sig);
+      }
+    });
+
+  // one after the other: worker 1 runs the start-up steps (demo data, deployments, recovery) alone
+  for (let i = 1; i <= config.httpWorkers; i++) await fork(i);
+  logger.log(`${config.httpWorkers} HTTP workers on port ${config.port}`);
+}
 
 async function main(): Promise<void> {
   let config;
@@ -14,11 +85,8 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const app = await createApp(config);
-  await app.listen(config.port, '0.0.0.0');
-  new Logger('hoso').log(
-    `serving http://localhost:${config.port} (API docs: /api/docs, database: ${config.database.type}, engine: ${config.workflowEngine})`,
-  );
+  if (cluster.isPrimary && config.httpWorkers > 1) await primary(config);
+  else await serve(config);
 }
 
 main().catch((e) => {

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Repository root from dist/bench/support. */
@@ -101,7 +101,10 @@ export function seededDb(documents: number): BenchDb {
 export interface BenchServer {
   url: string;
   proc: ChildProcess;
+  /** RSS of the server: the process and its HTTP workers, summed (MB). */
   rssMb(): number;
+  /** RSS of each process of the server, the primary first (MB). */
+  rssEachMb(): number[];
   stop(): Promise<void>;
 }
 
@@ -109,7 +112,9 @@ export interface BenchServer {
 export async function startServer(db: BenchDb, env: Record<string, string> = {}): Promise<BenchServer> {
   const port = await freePort();
   let log = '';
-  const proc = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
+  // BENCH_SERVER_NODE_ARGS: extra node flags for the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof")
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'src', 'main.js')], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -119,12 +124,20 @@ export async function startServer(db: BenchDb, env: Record<string, string> = {})
       DATABASE_URL: db.databaseUrl,
       PORT: String(port),
       LOGIN_MAX_ATTEMPTS: '1000',
+      // as `npm start` runs it: one HTTP worker process per CPU (BENCH_HTTP_WORKERS=1 for a single process)
+      HTTP_WORKERS: process.env.BENCH_HTTP_WORKERS ?? String(availableParallelism()),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  proc.stdout!.on('data', (d) => (log = (log + d).slice(-10000)));
-  proc.stderr!.on('data', (d) => (log = (log + d).slice(-10000)));
+  // BENCH_SERVER_LOG=<file>: keep the server's whole output (e.g. with --trace-gc in BENCH_SERVER_NODE_ARGS)
+  const logFile = process.env.BENCH_SERVER_LOG;
+  const keep = (d: Buffer) => {
+    log = (log + d).slice(-10000);
+    if (logFile) appendFileSync(logFile, d);
+  };
+  proc.stdout!.on('data', keep);
+  proc.stderr!.on('data', keep);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 300_000;
   for (;;) {
@@ -139,19 +152,40 @@ export async function startServer(db: BenchDb, env: Record<string, string> = {})
       break;
     await new Promise((r) => setTimeout(r, 250));
   }
+  // a cluster answers as soon as worker 1 listens: wait for all of them
+  const workers = Number(env.HTTP_WORKERS ?? process.env.BENCH_HTTP_WORKERS ?? availableParallelism());
+  while (workers > 1 && !/HTTP workers on port/.test(log)) {
+    if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`server workers not ready:\n${log}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
   return {
     url,
     proc,
-    rssMb: () => {
-      const status = readFileSync(`/proc/${proc.pid}/status`, 'utf8');
-      return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-    },
+    rssMb: () => rssTree(proc.pid!).reduce((a, b) => a + b, 0),
+    rssEachMb: () => rssTree(proc.pid!),
     async stop() {
       if (proc.exitCode !== null) return;
       proc.kill('SIGTERM');
       await new Promise((r) => proc.once('exit', r));
     },
   };
+}
+
+/** RSS (MB) of a process and of its descendants (cluster workers), from /proc. */
+export function rssTree(pid: number): number[] {
+  const out: number[] = [];
+  const walk = (p: number) => {
+    try {
+      const status = readFileSync(`/proc/${p}/status`, 'utf8');
+      out.push(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+      const children = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim();
+      for (const c of children ? children.split(/\s+/) : []) walk(Number(c));
+    } catch {
+      /* the process is gone */
+    }
+  };
+  walk(pid);
+  return out;
 }
 
 export async function login(url: string, username: string, password = process.env.DEMO_PASSWORD ?? 'hoso-demo') {

@@ -110,9 +110,14 @@ export class EnvironmentVariables {
   @IsOptional()
   @Transform(toInt)
   @IsInt()
-  @Min(0)
-  @Max(16)
-  ENGINE_WORKERS?: number;
+  @Min(1)
+  @Max(64)
+  HTTP_WORKERS?: number;
+
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  HOSO_BACKGROUND_WORK?: boolean;
 
   @IsOptional()
   @IsString()
@@ -140,7 +145,13 @@ export interface AppConfig {
   production: boolean;
   loginMaxAttempts: number;
   uploadMaxBytes: number;
-  engineWorkers: number;
+  /** HTTP worker processes (node:cluster) started by main.ts; 1 = no cluster. */
+  httpWorkers: number;
+  /**
+   * Timers and recovery (engine scheduler, instance recovery, mail outbox retries, deadline mails) run in this
+   * process. The cluster primary sets it to false in every HTTP worker but the first.
+   */
+  backgroundWork: boolean;
   tsaUrl?: string;
   /** Public holidays (yyyy-MM-dd) skipped when counting working days. */
   publicHolidays: string[];
@@ -212,7 +223,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     production,
     loginMaxAttempts: raw.LOGIN_MAX_ATTEMPTS ?? 5,
     uploadMaxBytes: (raw.UPLOAD_MAX_MB ?? 25) * 1024 * 1024,
-    engineWorkers: raw.ENGINE_WORKERS ?? 0,
+    httpWorkers: raw.HTTP_WORKERS ?? 1,
+    backgroundWork: raw.HOSO_BACKGROUND_WORK ?? true,
     tsaUrl: raw.TSA_URL,
     publicHolidays: [
       ...holidays,

@@ -7,7 +7,7 @@ import { TransactionService } from '../../database/transaction.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { RoleAssignmentEntity, UserEntity } from '../organizations/user.entity.js';
 import type { AuthUser } from './auth-user.js';
-import { LoginThrottle } from './login-throttle.js';
+import { broadcastAuth, onAuthBroadcast, SharedLoginThrottle } from './cluster-channel.js';
 import { dummyHash, hashPassword, verifyPassword } from './password-hasher.js';
 import { permissionsOf } from './permissions.js';
 import { RevokedTokenEntity } from './revoked-token.entity.js';
@@ -29,7 +29,7 @@ export interface LoginResult {
 
 @Injectable()
 export class AuthService {
-  private readonly throttle: LoginThrottle;
+  private readonly throttle: SharedLoginThrottle;
   private readonly cache = new Map<string, { at: number; user: AuthUser }>();
   private readonly revoked = new Map<string, number>();
 
@@ -40,18 +40,23 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {
-    this.throttle = new LoginThrottle(config.loginMaxAttempts);
+    this.throttle = new SharedLoginThrottle(config.loginMaxAttempts);
+    // another HTTP worker changed a user or revoked a token: forget what this process cached
+    onAuthBroadcast((e) => {
+      if (e.kind === 'invalidate') this.forget(e.userId);
+      else this.revoked.set(e.jti, e.until);
+    });
   }
 
   async login(username: string, password: string, ip: string): Promise<LoginResult> {
     const keys = [`u:${username.toLowerCase()}`, `ip:${ip}`];
-    this.throttle.check(keys);
+    await this.throttle.run('check', keys);
     const user = await this.tx.manager.findOne(UserEntity, { where: { username } });
     const ok = user
       ? await verifyPassword(password, user.passwordHash)
       : (await verifyPassword(password, await dummyHash()), false);
     if (!user || !ok || !user.active) {
-      this.throttle.fail(keys);
+      await this.throttle.run('fail', keys);
       if (user)
         await this.audit.record({
           actorId: user.id,
@@ -63,7 +68,7 @@ export class AuthService {
         });
       throw new DomainError('BAD_CREDENTIALS', 'unauthorized');
     }
-    this.throttle.succeed(keys);
+    await this.throttle.run('succeed', keys);
     const auth = await this.loadUser(user.id, user.tokenVersion, true);
     const { token, expiresAt } = this.tokens.issue(user);
     await this.audit.record({
@@ -113,6 +118,7 @@ export class AuthService {
       });
     });
     this.revoked.set(user.jti, expiresAt.getTime());
+    broadcastAuth({ kind: 'revoked', jti: user.jti, until: expiresAt.getTime() });
   }
 
   async changePassword(user: AuthUser, current: string, next: string): Promise<void> {
@@ -133,7 +139,13 @@ export class AuthService {
     this.invalidate(user.id);
   }
 
+  /** Drops cached users (one, or all) here and in the other HTTP worker processes. */
   invalidate(userId?: string): void {
+    this.forget(userId);
+    broadcastAuth({ kind: 'invalidate', userId });
+  }
+
+  private forget(userId?: string): void {
     if (!userId) this.cache.clear();
     else for (const k of this.cache.keys()) if (k.startsWith(`${userId}:`)) this.cache.delete(k);
   }

@@ -2,8 +2,9 @@ import { DomainError } from '../../common/domain-error.js';
 
 /**
  * Login brute-force throttle: after `max` failures for one username (or one client address) within the window,
- * further attempts are refused with 429 until the window passes. In-process; with several app instances each
- * keeps its own count, which still bounds guesses per instance (documented in the README).
+ * further attempts are refused with 429 until the window passes. The HTTP workers of one server share the
+ * primary's instance (cluster-channel.ts); separate app instances (machines) each keep their own count, which
+ * still bounds guesses per instance.
  */
 export class LoginThrottle {
   private readonly failures = new Map<string, number[]>();

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { DomainError } from '../../common/domain-error.js';
 
@@ -16,11 +16,19 @@ export interface TokenClaims {
 /** HS256 JWTs; the algorithm is pinned on verify so "none" or RS/HS confusion is refused. */
 @Injectable()
 export class TokenService {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  /**
+   * The secret as a KeyObject, made once: given a string, jsonwebtoken first tries it as a public key on every
+   * verify and builds the secret key from the thrown error, which cost ~0.5 ms of CPU per request.
+   */
+  private readonly key: KeyObject;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.key = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
+  }
 
   issue(user: { id: string; agencyId: string; tokenVersion: number }): { token: string; expiresAt: Date; jti: string } {
     const jti = randomUUID();
-    const token = jwt.sign({ agencyId: user.agencyId, tv: user.tokenVersion }, this.config.jwtSecret, {
+    const token = jwt.sign({ agencyId: user.agencyId, tv: user.tokenVersion }, this.key, {
       algorithm: 'HS256',
       subject: user.id,
       jwtid: jti,
@@ -32,7 +40,7 @@ export class TokenService {
 
   verify(token: string): TokenClaims {
     try {
-      const claims = jwt.verify(token, this.config.jwtSecret, {
+      const claims = jwt.verify(token, this.key, {
         algorithms: ['HS256'],
         issuer: 'hoso',
       }) as unknown as TokenClaims;

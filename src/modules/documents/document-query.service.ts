@@ -152,13 +152,22 @@ export class DocumentQueryService {
     }
   }
 
+  /** Start instants of filter days (the zone computation is costly per request; a day's start never changes). */
+  private readonly dayStarts = new Map<string, number>();
+
   private dayStart(day: string, plusDays: number): Date {
+    const key = `${day}+${plusDays}`;
+    const hit = this.dayStarts.get(key);
+    if (hit !== undefined) return new Date(hit);
     const [y, mo, da] = day.split('-').map(Number);
     const probe = new Date(Date.UTC(y, mo - 1, da));
     if (probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== da)
       throw badRequest('VALIDATION_FAILED', { fields: 'from/to' });
     const start = endOfLocalDay(new Date(`${day}T12:00:00Z`), this.config.timezone, 0);
-    return new Date(start.getTime() + plusDays * 24 * 3600 * 1000);
+    const at = start.getTime() + plusDays * 24 * 3600 * 1000;
+    if (this.dayStarts.size >= 10_000) this.dayStarts.clear();
+    this.dayStarts.set(key, at);
+    return new Date(at);
   }
 
   async history(user: AuthUser, id: string) {

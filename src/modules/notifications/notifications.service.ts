@@ -49,6 +49,7 @@ export class NotificationsService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     if (this.config.smtpUrl) this.transport = nodemailer.createTransport(this.config.smtpUrl);
+    if (this.config.backgroundWork === false) return; // retries: another HTTP worker's loop (sends after commit still run here)
     this.timer = setInterval(() => void this.flush().catch((e) => this.logger.error(e)), LOOP_MS);
     this.timer.unref();
   }

@@ -1,11 +1,18 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { IsNull, LessThanOrEqual } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { Clock } from '../../common/clock.js';
 import { TransactionService } from '../../database/transaction.service.js';
 import { TaskNotifier } from './task-notifier.js';
 import { TaskEntity } from './task.entity.js';
 
 const DAY_MS = 24 * 3600_000;
+
+/**
+ * A pass may mark hundreds of tasks (a backlog of overdue work); better-sqlite3 answers synchronously, so the
+ * awaits alone never let the event loop serve a request in between: yield after each task.
+ */
+const yieldToRequests = () => new Promise<void>((r) => setImmediate(r));
 const LOOP_MS = 60_000;
 
 /**
@@ -23,9 +30,11 @@ export class TaskDeadlineScheduler implements OnModuleInit, OnModuleDestroy {
     private readonly tx: TransactionService,
     private readonly notifier: TaskNotifier,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
+    if (this.config.backgroundWork === false) return; // another HTTP worker process runs the loop
     this.timer = setInterval(() => {
       if (this.running) return;
       this.running = this.runOnce()
@@ -50,7 +59,10 @@ export class TaskDeadlineScheduler implements OnModuleInit, OnModuleDestroy {
       where: { state: 'open', dueAt: LessThanOrEqual(now), overdueNotifiedAt: IsNull() },
       take: 500,
     });
-    for (const t of late) if (await this.mark(t, 'overdueNotifiedAt', now)) overdue++;
+    for (const t of late) {
+      if (await this.mark(t, 'overdueNotifiedAt', now)) overdue++;
+      await yieldToRequests();
+    }
     const soon = await repo
       .createQueryBuilder('t')
       .where("t.state = 'open' AND t.dueAt > :now AND t.dueAt <= :limit AND t.dueSoonNotifiedAt IS NULL", {
@@ -59,7 +71,10 @@ export class TaskDeadlineScheduler implements OnModuleInit, OnModuleDestroy {
       })
       .take(500)
       .getMany();
-    for (const t of soon) if (await this.mark(t, 'dueSoonNotifiedAt', now)) dueSoon++;
+    for (const t of soon) {
+      if (await this.mark(t, 'dueSoonNotifiedAt', now)) dueSoon++;
+      await yieldToRequests();
+    }
     return { dueSoon, overdue };
   }
 

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { DomainError } from '../../common/domain-error.js';
 import { TransactionService } from '../../database/transaction.service.js';
 import { StartupService } from '../startup/startup.service.js';
@@ -27,11 +28,13 @@ export class WorkflowStartupService implements OnModuleInit {
     private readonly embedded: EmbeddedWorkflowEngine,
     private readonly scheduler: EngineScheduler,
     private readonly tx: TransactionService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
     this.startup.register({ name: 'deploy processes', order: 30, run: () => this.deployAll() });
-    if (this.engine.kind === 'embedded')
+    // recovery and the scheduler run in one process of a cluster (config.backgroundWork, set by main.ts)
+    if (this.engine.kind === 'embedded' && this.config.backgroundWork !== false)
       this.startup.register({ name: 'recover process instances', order: 35, run: () => this.recover() });
   }
 
