@@ -53,15 +53,20 @@ export class AuditService {
       entityId: input.entityId ?? null,
       data: input.data ?? null,
     };
-    const event = m.create(AuditEventEntity, { ...fields, hash: auditHash(fields) });
-    await fastInsert(m, AuditEventEntity, [event]);
-    await fastUpdate(m, AuditChainHeadEntity, chain, { lastHash: event.hash, length: head.length + 1 });
+    const hash = auditHash(fields);
+    await fastInsert(m, AuditEventEntity, [{ ...fields, hash }]);
+    await fastUpdate(m, AuditChainHeadEntity, chain, { lastHash: hash, length: head.length + 1 });
   }
 
-  private findHead(m: EntityManager, chain: string): Promise<AuditChainHeadEntity | null> {
-    const qb = m.getRepository(AuditChainHeadEntity).createQueryBuilder('h').where('h.chain = :chain', { chain });
-    if (!this.tx.isSqlite) qb.setLock('pessimistic_write'); // SQLite: BEGIN IMMEDIATE already holds the write lock
-    return qb.getOne();
+  /** The chain's head, locked for the append (SQLite: BEGIN IMMEDIATE already holds the write lock). Hot path. */
+  private async findHead(m: EntityManager, chain: string): Promise<AuditChainHeadEntity | null> {
+    const rows: { last_hash: string; length: number }[] = await m.query(
+      this.tx.isSqlite
+        ? 'SELECT last_hash, length FROM audit_chain_head WHERE chain = ?'
+        : 'SELECT last_hash, length FROM audit_chain_head WHERE chain = ? FOR UPDATE',
+      [chain],
+    );
+    return rows[0] ? { chain, lastHash: rows[0].last_hash, length: Number(rows[0].length) } : null;
   }
 
   private async lockHead(m: EntityManager, chain: string): Promise<AuditChainHeadEntity> {

@@ -255,14 +255,13 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine {
 
   /** Whether the instance is still as this process left it (not recovered or advanced by another process). */
   private async stillOurs(m: EntityManager, row: WorkflowInstanceEntity): Promise<boolean> {
-    const qb = m
-      .getRepository(WorkflowInstanceEntity)
-      .createQueryBuilder('i')
-      .select(['i.id', 'i.revision', 'i.state'])
-      .where('i.id = :id', { id: row.id });
-    if (!this.tx.isSqlite) qb.setLock('pessimistic_write');
-    const now = await qb.getOne();
-    return !!now && now.revision === row.revision && now.state === 'active';
+    const rows: { revision: number; state: string }[] = await m.query(
+      this.tx.isSqlite
+        ? 'SELECT revision, state FROM workflow_instance WHERE id = ?'
+        : 'SELECT revision, state FROM workflow_instance WHERE id = ? FOR UPDATE',
+      [row.id],
+    );
+    return !!rows[0] && Number(rows[0].revision) === row.revision && rows[0].state === 'active';
   }
 
   /** Runs the start of a new instance: execute, then the timer/message start event has already happened. */
