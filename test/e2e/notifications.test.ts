@@ -1,45 +1,12 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
+import type { ParsedMail } from 'mailparser';
 import { after, before, describe, it } from 'node:test';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { ManualClock } from '../../src/common/clock.js';
 import { NotificationsService } from '../../src/modules/notifications/index.js';
 import { TaskDeadlineScheduler } from '../../src/modules/tasks/index.js';
+import { smtpSink } from '../support/smtp-sink.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { feedTask, snvDemo, type Demo } from './tasks-helpers.js';
-
-/** A real SMTP server on a random port that keeps what it receives (stack trap 15: no STARTTLS/AUTH). */
-async function smtpSink() {
-  const received: ParsedMail[] = [];
-  let refuse = 0;
-  const server = new SMTPServer({
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onRcptTo(_address, _session, cb) {
-      if (refuse > 0) {
-        refuse--;
-        const err = new Error('mailbox busy, try later') as Error & { responseCode: number };
-        err.responseCode = 451;
-        return cb(err);
-      }
-      cb();
-    },
-    onData(stream, _session, cb) {
-      simpleParser(stream)
-        .then((mail) => received.push(mail))
-        .then(() => cb(), cb);
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.server.address() as AddressInfo).port;
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    received,
-    refuseNext: (n: number) => (refuse = n),
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
 
 describe('notifications: task mail through a real SMTP server', () => {
   let t: TestApp;

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { smtpSink } from '../support/smtp-sink.js';
 import { freshDatabase } from '../support/test-app.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { client, freePort, MAIN_JS, pool, ROOT } from './support/child-server.js';
@@ -29,27 +27,6 @@ const bpmn = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>
 `;
-
-/** A real SMTP server on a random port that keeps what it receives. */
-async function smtpSink() {
-  const received: ParsedMail[] = [];
-  const server = new SMTPServer({
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, cb) {
-      simpleParser(stream)
-        .then((mail) => received.push(mail))
-        .then(() => cb(), cb);
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.server.address() as AddressInfo).port;
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    received,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
 
 /** One request on its own TCP connection, so the cluster's round-robin hands consecutive ones to other workers. */
 function fresh(url: string, method: string, path: string, body?: unknown, token?: string) {
