@@ -62,7 +62,7 @@ export class WorkflowStartupService implements OnModuleInit {
     let failed = 0;
     for (const r of rows) {
       try {
-        await this.tx.run((m) => this.embedded.advance(m, r.id, () => undefined));
+        await this.embedded.resumeInstance(r.id);
       } catch (e) {
         failed++;
         this.logger.warn(`instance ${r.id} not recovered: ${(e as Error).message}`);

@@ -122,18 +122,37 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine {
   ): Promise<{ id: string }> {
     const row = await this.definitions.resolve(m, options.processId, options.version);
     const def = await this.definitions.get(m, row.id);
+    const id = await this.orIncident(
+      m,
+      () => this.startIn(m, def, options),
+      (e) => {
+        this.live.clear();
+        return this.persister.startWithIncident(m, def, options, e);
+      },
+    );
+    return { id };
+  }
+
+  /**
+   * Runs `work` in a savepoint; a failure of the run itself (FEEL, engine) rolls it back and is handed to
+   * `incident` (Zeebe keeps the instance and raises an incident); any other error goes up.
+   */
+  private async orIncident<T>(
+    m: EntityManager,
+    work: () => Promise<T>,
+    incident: (e: DomainError) => Promise<T>,
+  ): Promise<T> {
     const sp = `hoso_start_${++this.savepoints}`;
     await m.query(`SAVEPOINT ${sp}`);
     try {
-      const id = await this.startIn(m, def, options);
+      const result = await work();
       await m.query(`RELEASE SAVEPOINT ${sp}`);
-      return { id };
+      return result;
     } catch (e) {
       if (!isRunFailure(e)) throw e;
       await m.query(`ROLLBACK TO SAVEPOINT ${sp}`);
       await m.query(`RELEASE SAVEPOINT ${sp}`);
-      this.live.clear();
-      return { id: await this.persister.startWithIncident(m, def, options, e as DomainError) };
+      return incident(e as DomainError);
     }
   }
 
@@ -217,21 +236,19 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine {
     options: StartOptions & { agencyId?: string | null },
     isNew: boolean,
   ): Promise<string> {
-    const sp = `hoso_start_${++this.savepoints}`;
-    await m.query(`SAVEPOINT ${sp}`);
-    try {
-      await this.drive(m, row, run, () => undefined, { isNew, keep: true });
-      if (isNew) await this.auditStart(row, def, options);
-      await m.query(`RELEASE SAVEPOINT ${sp}`);
-      return row.id;
-    } catch (e) {
-      if (!isRunFailure(e)) throw e;
-      await m.query(`ROLLBACK TO SAVEPOINT ${sp}`);
-      await m.query(`RELEASE SAVEPOINT ${sp}`);
-      if (isNew) return this.persister.startWithIncident(m, def, options, e as DomainError);
-      await this.markIncident(m, row, e as DomainError);
-      return row.id;
-    }
+    return this.orIncident(
+      m,
+      async () => {
+        await this.drive(m, row, run, () => undefined, { isNew, keep: true });
+        if (isNew) await this.auditStart(row, def, options);
+        return row.id;
+      },
+      async (e) => {
+        if (isNew) return this.persister.startWithIncident(m, def, options, e);
+        await this.markIncident(m, row, e);
+        return row.id;
+      },
+    );
   }
 
   /** An instance whose start did not finish: its incident's retry runs the start again (jobs replay). */
@@ -513,6 +530,11 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine {
   async retryIncident(m: EntityManager, incident: WorkflowIncidentEntity): Promise<void> {
     await this.jobs.resolveIncident(m, incident);
     await this.advance(m, incident.instanceId, () => undefined);
+  }
+
+  /** Advances an instance with nothing new: runs what is due (jobs, a start not finished), saves. */
+  resumeInstance(instanceId: string): Promise<void> {
+    return this.track(() => this.tx.run((m) => this.advance(m, instanceId, () => undefined)));
   }
 
   idle(timeoutMs = 30_000): Promise<void> {

@@ -95,24 +95,13 @@ export class EngineScheduler implements OnApplicationShutdown {
       });
     }
     let n = 0;
-    for (const i of stale)
-      if (
-        await this.guard(i.id, () =>
-          this.engine.track(() => this.tx.run((tm) => this.engine.advance(tm, i.id, () => undefined))),
-        )
-      )
-        n++;
+    for (const i of stale) if (await this.guard(i.id, () => this.engine.resumeInstance(i.id))) n++;
     for (const t of timers) if (await this.guard(t.instanceId, () => this.fire(t))) n++;
     const seen = new Set<string>();
     for (const j of jobs) {
       if (seen.has(j.instanceId)) continue;
       seen.add(j.instanceId);
-      if (
-        await this.guard(j.instanceId, () =>
-          this.engine.track(() => this.tx.run((tm) => this.engine.advance(tm, j.instanceId, () => undefined))),
-        )
-      )
-        n++;
+      if (await this.guard(j.instanceId, () => this.engine.resumeInstance(j.instanceId))) n++;
     }
     return n;
   }
