@@ -45,10 +45,8 @@ export class TableWriter {
 
   async add(row: Record<string, unknown>): Promise<void> {
     const values = this.columns.map((c) => {
-      let v = c.propertyName in row ? row[c.propertyName] : this.neutral(c, row);
-      const transformer = c.transformer && !Array.isArray(c.transformer) ? c.transformer : undefined;
-      if (transformer && v !== null && v !== undefined && (c.propertyName in row || !c.isNullable))
-        v = transformer.to(v);
+      const v = c.propertyName in row ? row[c.propertyName] : this.neutral(c, row);
+      // the driver applies the column's transformer (JSON columns) itself, as on an entity save
       return this.ds.driver.preparePersistentValue(v, c);
     });
     this.buffer.push(values);

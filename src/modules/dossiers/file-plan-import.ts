@@ -1,7 +1,9 @@
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import { foldVietnamese } from '../../common/vietnamese.js';
 import { NOTATION, parseRetention, type Retention } from './retention.js';
+import { lazyRequire } from '../../common/lazy-require.js';
+
+const excel = lazyRequire<typeof import('exceljs')>('exceljs');
 
 /**
  * Reads the file plan the way clerks keep it (appendix V §I): a sheet with the columns
@@ -50,7 +52,7 @@ export async function readRows(content: Buffer, format: 'csv' | 'xlsx'): Promise
     const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
     return parse(text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: false }) as string[][];
   }
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   await wb.xlsx.load(content as unknown as ArrayBuffer);
   const ws = wb.worksheets[0];
   const rows: string[][] = [];

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
-import fontkit from '@pdf-lib/fontkit';
+import { lazyRequire } from '../../common/lazy-require.js';
 import type { PDFDocument, PDFFont } from 'pdf-lib';
+
+const fontkit = lazyRequire<typeof import('@pdf-lib/fontkit')>('@pdf-lib/fontkit');
 
 /**
  * Shared PDF text helpers: Tinos (metric-compatible with Times New Roman, full Vietnamese coverage, from
@@ -32,7 +34,7 @@ function fontBytes(file: string): Buffer {
 }
 
 export async function embedFonts(doc: PDFDocument): Promise<PdfFonts> {
-  doc.registerFontkit(fontkit);
+  doc.registerFontkit(fontkit());
   const embed = (k: keyof typeof FONT_FILES) => doc.embedFont(fontBytes(FONT_FILES[k]), { subset: false });
   return {
     regular: await embed('regular'),

@@ -1,8 +1,10 @@
-import ExcelJS from 'exceljs';
 import { PDFDocument, rgb } from 'pdf-lib';
 import { embedFonts, mm, nfc, wrapText } from './pdf-text.js';
 import { registerTitle, type RegisterColumn } from './register-layouts.js';
 import type { RegisterDirection } from './register.entity.js';
+import { lazyRequire } from '../../common/lazy-require.js';
+
+const excel = lazyRequire<typeof import('exceljs')>('exceljs');
 
 export interface RegisterPrintout {
   agencyName: string;
@@ -22,7 +24,7 @@ export function registerCsv(p: RegisterPrintout): Buffer {
 }
 
 export async function registerXlsx(p: RegisterPrintout): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   const ws = wb.addWorksheet(String(p.year), { pageSetup: { paperSize: 9, orientation: 'landscape' } });
   ws.addRow([nfc(p.agencyName)]);
   ws.addRow([registerTitle(p.direction)]);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import * as fontkit from '@pdf-lib/fontkit';
+import type * as Fontkit from '@pdf-lib/fontkit';
 import {
   appendBezierCurve,
   closePath,
@@ -14,6 +14,9 @@ import {
   type Color,
   type PDFOperator,
 } from 'pdf-lib';
+import { lazyRequire } from '../../common/lazy-require.js';
+
+const fontkit = lazyRequire<typeof Fontkit>('@pdf-lib/fontkit');
 
 /**
  * Text of the signature appearances drawn as glyph outlines (Tinos: Times New Roman metrics, full Vietnamese).
@@ -33,12 +36,12 @@ interface Command {
   command: string;
   args: number[];
 }
-const fonts = new Map<FontStyle, fontkit.Font>();
+const fonts = new Map<FontStyle, Fontkit.Font>();
 
-function fontOf(style: FontStyle): fontkit.Font {
+function fontOf(style: FontStyle): Fontkit.Font {
   let f = fonts.get(style);
   if (!f) {
-    f = fontkit.create(readFileSync(join(FONT_DIR, FONT_FILES[style])));
+    f = fontkit().create(readFileSync(join(FONT_DIR, FONT_FILES[style])));
     fonts.set(style, f);
   }
   return f;

@@ -120,6 +120,13 @@ export class TasksService {
    * dropped from everything stored and from what reaches the engine.
    */
   async complete(user: AuthUser, id: string, input: Record<string, unknown>): Promise<TaskView> {
+    const engineKey = (await this.tx.manager.findOne(TaskEntity, { where: { id }, select: { engineKey: true } }))
+      ?.engineKey;
+    if (engineKey)
+      await this.engine
+        .get()
+        .prepareUserTask(engineKey)
+        .catch(() => undefined);
     return this.tx.run(async (m) => {
       const t = await this.access.load(m, user, id, true);
       this.assertOpen(t);

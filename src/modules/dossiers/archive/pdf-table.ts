@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
-import fontkit from '@pdf-lib/fontkit';
+import { lazyRequire } from '../../../common/lazy-require.js';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { nfc, wrapText } from '../../registers/index.js';
+
+const fontkit = lazyRequire<typeof import('@pdf-lib/fontkit')>('@pdf-lib/fontkit');
 
 /**
  * Renders the archival lists of Decree 30/2020 appendix V (document index, transfer list, handover minutes)
@@ -39,7 +41,7 @@ const LINE = 12.5;
 
 export async function newPdf(createdAt: Date): Promise<{ doc: PDFDocument; regular: PDFFont; bold: PDFFont }> {
   const doc = await PDFDocument.create();
-  doc.registerFontkit(fontkit);
+  doc.registerFontkit(fontkit());
   doc.setCreationDate(createdAt);
   doc.setModificationDate(createdAt);
   doc.setProducer('hoso');

@@ -133,6 +133,14 @@ export abstract class WorkflowEngine {
     opts?: { by?: string | null },
   ): Promise<void>;
 
+  /**
+   * A hint before completeUserTask, outside any transaction: load what completing the task will need (the
+   * embedded engine rebuilds the instance's engine), so the completing transaction is short. No effect on state.
+   */
+  prepareUserTask(_key: string): Promise<void> {
+    return Promise.resolve();
+  }
+
   abstract cancel(instanceId: string, by?: string | null): Promise<void>;
 
   abstract registerWorker(taskType: string, handler: JobHandler): void;

@@ -40,6 +40,12 @@ registerMessages({
 
 type Op = (run: InstanceRun) => void | Promise<void>;
 
+interface LiveEntry {
+  run: InstanceRun;
+  revision: number;
+  savedState?: string | null;
+}
+
 /**
  * Live engines kept per app process. A waiting instance's bpmn-engine holds ~0.5 MB (its broker's queues and
  * exchanges), and a province has tens of thousands waiting, so only the most recently advanced are kept — enough
@@ -61,8 +67,12 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine {
   private readonly logger = new Logger('WorkflowEngine');
   readonly workers = new Map<string, JobHandler>();
   readonly listeners: UserTaskListener[] = [];
-  /** Live engines whose state equals the saved revision (reused instead of recover()). */
-  private readonly live = new Map<string, { run: InstanceRun; revision: number }>();
+  /**
+   * Live engines whose state equals the saved revision (reused instead of recover()). An entry built by
+   * prepareUserTask outside a transaction also keeps the saved state it was rebuilt from: on SQLite a read
+   * outside a transaction can see another flow's uncommitted write, so only the same text counts as a hit.
+   */
+  private readonly live = new Map<string, LiveEntry>();
   /** Runs being advanced, per transaction (nested advances in one transaction share them). */
   private readonly active = new WeakMap<EntityManager, Map<string, InstanceRun>>();
   private readonly locks = new Map<string, Promise<unknown>>();
@@ -367,6 +377,10 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine {
       if (row.state !== 'active' && row.state !== 'incident')
         throw conflict('WORKFLOW_INSTANCE_ENDED', { id: instanceId });
       const cached = this.live.get(instanceId);
+      const hit =
+        !!cached &&
+        cached.revision === row.revision &&
+        (cached.savedState === undefined || cached.savedState === row.engineState);
       let run: InstanceRun;
       if (!row.engineState) {
         // Its start failed (incident): run the start again, then the op.
@@ -379,17 +393,10 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine {
           await first(r);
           await then(r);
         };
-      } else if (cached && cached.revision === row.revision) {
+      } else if (hit) {
         run = cached.run;
         run.runtime = row.runtime;
-      } else {
-        const def = await this.definitions.get(m, row.definitionId);
-        run = new InstanceRun(row.id, def, row.runtime);
-        run.replaying = true;
-        run.engine.recover(JSON.parse(row.engineState ?? '{}'));
-        await run.engine.resume();
-        await InstanceRun.flush();
-      }
+      } else run = await this.rebuild(m, row);
       this.live.delete(instanceId);
       await this.drive(m, row, run, op, { by });
     });
@@ -427,9 +434,48 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine {
     if (row.state === 'active' || row.state === 'incident')
       this.tx.afterCommit(() => {
         this.live.set(row.id, { run, revision: row.revision });
-        // least recently advanced first out (an advance deletes and re-adds its entry)
-        while (this.live.size > LIVE_CACHE_MAX) this.live.delete(this.live.keys().next().value as string);
+        this.trimLive();
       });
+  }
+
+  /** Least recently advanced first out (an advance deletes and re-adds its entry). */
+  private trimLive(): void {
+    while (this.live.size > LIVE_CACHE_MAX) this.live.delete(this.live.keys().next().value as string);
+  }
+
+  /** A waiting instance's engine from its saved state. */
+  private async rebuild(m: EntityManager, row: WorkflowInstanceEntity): Promise<InstanceRun> {
+    const def = await this.definitions.get(m, row.definitionId);
+    const run = new InstanceRun(row.id, def, row.runtime);
+    run.replaying = true;
+    run.engine.recover(JSON.parse(row.engineState ?? '{}'));
+    await run.engine.resume();
+    await InstanceRun.flush();
+    return run;
+  }
+
+  /**
+   * Rebuilds the engine of the task's instance before the caller's transaction, when it is not live in this
+   * process: recovering a saved engine costs milliseconds of CPU, which inside the transaction would hold the
+   * write lock (SQLite: of the whole database) that long. Only a hint: completeUserTask rebuilds anyway when
+   * the instance moved on or the entry was evicted.
+   */
+  override async prepareUserTask(key: string): Promise<void> {
+    if (this.tx.inTransaction) return;
+    const m = this.tx.manager;
+    const task = await m.findOne(WorkflowUserTaskEntity, { where: { id: key }, select: { instanceId: true } });
+    if (!task) return;
+    const row = await m.findOneBy(WorkflowInstanceEntity, { id: task.instanceId });
+    if (!row?.engineState || row.state !== 'active') return;
+    const fresh = () => {
+      const e = this.live.get(row.id);
+      return !!e && e.revision >= row.revision;
+    };
+    if (fresh()) return;
+    const run = await this.rebuild(m, row);
+    if (fresh()) return; // an advance of this process got there first
+    this.live.set(row.id, { run, revision: row.revision, savedState: row.engineState });
+    this.trimLive();
   }
 
   /** Runs jobs, call activities and deferred ops until the instance only waits (user task, timer, message…). */

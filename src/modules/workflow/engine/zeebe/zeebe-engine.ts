@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { Camunda8 } from '@camunda8/sdk';
 import { Clock } from '../../../../common/clock.js';
+import { lazyRequire } from '../../../../common/lazy-require.js';
 import { isUniqueViolation } from '../../../../database/db-errors.js';
 import { TransactionService } from '../../../../database/transaction.service.js';
 import { WorkflowAppliedJobEntity } from '../../workflow-wait.entity.js';
@@ -82,6 +82,9 @@ export function userTaskFromJob(job: ZeebeJobLike, now: Date): UserTaskInfo {
  * JobHandler contract: the domain change and the applied-job row commit in one transaction keyed by the Zeebe job
  * key, so a job Zeebe delivers again (at-least-once) is completed without applying its effect twice.
  */
+/** Loaded only when this adapter connects: the SDK and its gRPC stack cost each process ~45 MB. */
+const camundaSdk = lazyRequire<typeof import('@camunda8/sdk')>('@camunda8/sdk');
+
 export class ZeebeWorkflowEngine extends WorkflowEngine {
   readonly kind = 'zeebe' as const;
   private readonly logger = new Logger('ZeebeEngine');
@@ -94,7 +97,7 @@ export class ZeebeWorkflowEngine extends WorkflowEngine {
     private readonly tx: TransactionService,
     private readonly definitions: DefinitionStore,
     private readonly clock: Clock,
-    private readonly clientFactory: () => any = () => new Camunda8().getZeebeGrpcApiClient(),
+    private readonly clientFactory: () => any = () => new (camundaSdk().Camunda8)().getZeebeGrpcApiClient(),
   ) {
     super();
   }
