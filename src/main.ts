@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
 import { servePrimaryAuth } from './modules/auth/cluster-channel.js';
 import { LoginThrottle } from './modules/auth/login-throttle.js';
+import { WriteTurnQueue } from './database/cluster-write-turns.js';
 
 /** Env of a forked HTTP worker: its number (1 = the one that runs background work). */
 const WORKER_INDEX = 'HOSO_HTTP_WORKER';
@@ -29,12 +30,14 @@ async function serve(config: AppConfig): Promise<void> {
 async function primary(config: AppConfig): Promise<void> {
   const logger = new Logger('cluster');
   const throttle = new LoginThrottle(config.loginMaxAttempts);
+  const turns = new WriteTurnQueue();
   const live = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
   let stopping = false;
 
   const fork = (index: number): Promise<void> => {
     const w = cluster.fork({ [WORKER_INDEX]: String(index), HOSO_BACKGROUND_WORK: index === 1 ? 'true' : 'false' });
     servePrimaryAuth(throttle, w, live);
+    turns.serve(w);
     return new Promise((resolve, reject) => {
       let listening = false;
       w.once('listening', () => {

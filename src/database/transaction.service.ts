@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { WriteTurns } from './cluster-write-turns.js';
 import { SQLITE_BUSY_MS } from './data-source-options.js';
 import { isRetryableConflict } from './db-errors.js';
 
@@ -30,9 +31,12 @@ export class TransactionService {
   private readonly als = new AsyncLocalStorage<TxContext>();
   private queue: Promise<unknown> = Promise.resolve();
   readonly isSqlite: boolean;
+  /** SQLite in a cluster worker: write turns from the primary (cluster-write-turns.ts). */
+  private readonly turns: WriteTurns | null;
 
   constructor(readonly dataSource: DataSource) {
     this.isSqlite = dataSource.options.type === 'better-sqlite3';
+    this.turns = this.isSqlite ? WriteTurns.forThisProcess() : null;
   }
 
   /** The manager of the current transaction, or the default manager outside one. */
@@ -63,11 +67,18 @@ export class TransactionService {
   private runSqlite<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const attempt = async (): Promise<T> => {
       const ctx: TxContext = { manager: undefined as unknown as EntityManager, afterCommit: [] };
+      if (this.turns) await this.turns.acquire(SQLITE_BUSY_MS);
       const runner = this.dataSource.createQueryRunner();
-      await runner.connect();
+      try {
+        await runner.connect();
+        await this.beginImmediate();
+      } catch (e) {
+        this.turns?.release();
+        await runner.release();
+        throw e;
+      }
       ctx.manager = runner.manager;
       let result: T;
-      await this.beginImmediate();
       // Tell TypeORM the runner is inside a transaction, so save()/remove() do not try to open their own.
       const flags = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
       flags.isTransactionActive = true;
@@ -79,6 +90,7 @@ export class TransactionService {
         await runner.query('ROLLBACK').catch(() => undefined);
         throw e;
       } finally {
+        this.turns?.release();
         flags.isTransactionActive = false;
         flags.transactionDepth = 0;
         await runner.release();
