@@ -83,6 +83,9 @@ async function main(): Promise<void> {
 
     let i = 0;
     const year = new Date().getFullYear();
+    // the generated province files earlier years' outgoing documents: a filter that matches (each request a full
+    // page, as a clerk browsing a year sees), not an empty list
+    const statusOf = (y: number) => (y === year ? 'issued' : 'filed');
     const reads: (Omit<LoadOptions, 'connections' | 'url' | 'seconds'> & { scenario: string })[] = [
       {
         scenario: 'inbox (GET /api/tasks?scope=mine&state=open)',
@@ -95,7 +98,9 @@ async function main(): Promise<void> {
         next: () => {
           const q = encodeURIComponent(TERMS[i++ % TERMS.length]);
           const y = year - (i % 3);
-          return { path: `/api/documents?direction=outgoing&status=issued&q=${q}&from=${y}-01-01&to=${y}-12-31` };
+          return {
+            path: `/api/documents?direction=outgoing&status=${statusOf(y)}&q=${q}&from=${y}-01-01&to=${y}-12-31`,
+          };
         },
       },
       {
@@ -103,7 +108,7 @@ async function main(): Promise<void> {
         token: leader,
         next: () => {
           const y = year - (i++ % 3);
-          return { path: `/api/documents?direction=outgoing&status=issued&from=${y}-01-01&to=${y}-12-31` };
+          return { path: `/api/documents?direction=outgoing&status=${statusOf(y)}&from=${y}-01-01&to=${y}-12-31` };
         },
       },
       {

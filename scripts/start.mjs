@@ -2,7 +2,6 @@
 // npm start: build what is missing or stale (server with tsc, web app with Vite), then run the server.
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, statSync, readdirSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 const newest = (dir) => {
@@ -31,7 +30,7 @@ if (!existsSync('frontend/dist/index.html') || newest('frontend/src') > statSync
   run('npm', ['run', 'build', '--workspace', 'frontend']);
 }
 // one HTTP worker process per CPU unless HTTP_WORKERS says otherwise (main.ts runs them as a node:cluster)
-const env = { ...process.env, HTTP_WORKERS: process.env.HTTP_WORKERS ?? String(availableParallelism()) };
+const env = { ...process.env, HTTP_WORKERS: process.env.HTTP_WORKERS ?? 'auto' };
 const child = spawn(process.execPath, ['dist/src/main.js'], { stdio: 'inherit', env });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));

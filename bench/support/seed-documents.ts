@@ -246,6 +246,7 @@ export async function seedDocuments(
       const doc = recent[i % recent.length];
       const assignee = doc.agency.users[i % doc.agency.users.length];
       const created = new Date(opts.now.getTime() - rng.int(1, 20) * 86_400_000);
+      const due = new Date(created.getTime() + 7 * 86_400_000);
       await s.add('task', {
         id: taskId(),
         engineKey: `seed:${i}`,
@@ -260,7 +261,11 @@ export async function seedDocuments(
         assigneeId: assignee.id,
         candidateGroups: [],
         candidateUsers: [],
-        dueAt: new Date(created.getTime() + 7 * 86_400_000),
+        dueAt: due,
+        // as in a province that has been running: the deadline mails of this backlog went out when they fell due
+        dueSoonNotifiedAt:
+          due.getTime() - 86_400_000 <= opts.now.getTime() ? new Date(due.getTime() - 86_400_000) : null,
+        overdueNotifiedAt: due.getTime() <= opts.now.getTime() ? due : null,
         state: 'open',
         subject: doc.subject,
         createdAt: created,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
@@ -107,8 +108,9 @@ export class EnvironmentVariables {
   @Max(1024)
   UPLOAD_MAX_MB?: number;
 
+  /** A number, or `auto`: one per CPU (the container image's default, as `npm start`). */
   @IsOptional()
-  @Transform(toInt)
+  @Transform(({ value }) => (value === 'auto' ? availableParallelism() : toInt({ value })))
   @IsInt()
   @Min(1)
   @Max(64)

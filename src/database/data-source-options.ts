@@ -8,6 +8,9 @@ const root = join(__dirname, '..');
 /** How long SQLite waits for another process's write lock (busy_timeout; TransactionService waits as long). */
 export const SQLITE_BUSY_MS = 10_000;
 
+/** SQLite page cache per connection (one per process), in KiB. */
+export const SQLITE_CACHE_KB = 16_000;
+
 export const ENTITY_GLOB = join(root, 'modules/**/*.entity.js');
 export const MIGRATION_GLOB = join(root, 'database/migrations/*.js');
 
@@ -34,6 +37,9 @@ export function dataSourceOptions(
         conn.pragma(`busy_timeout = ${SQLITE_BUSY_MS}`);
         conn.pragma('synchronous = NORMAL');
         conn.pragma('foreign_keys = ON');
+        // 16 MB of page cache (default 2 MB): an agency's part of the wide list indexes is 2–3 MB at a province's
+        // scale, so with the default every list re-read its pages from the OS (measured: 5.0 → 2.6 ms per list).
+        conn.pragma(`cache_size = -${SQLITE_CACHE_KB}`);
       },
     } as DataSourceOptions;
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
@@ -52,6 +52,13 @@ describe('configuration', () => {
     assert.equal(r.status, 78);
     assert.match(r.stderr, /PORT/);
     assert.match(r.stderr, /WORKFLOW_ENGINE must be embedded or zeebe/);
+  });
+
+  it('HTTP_WORKERS=auto is one worker per CPU; a number is kept; anything else is refused', () => {
+    assert.equal(loadConfig({ DATA_DIR: dir(), HTTP_WORKERS: 'auto' }).httpWorkers, availableParallelism());
+    assert.equal(loadConfig({ DATA_DIR: dir(), HTTP_WORKERS: '3' }).httpWorkers, 3);
+    assert.equal(loadConfig({ DATA_DIR: dir() }).httpWorkers, 1);
+    assert.throws(() => loadConfig({ DATA_DIR: dir(), HTTP_WORKERS: 'many' }), /HTTP_WORKERS/);
   });
 
   it('reads mysql URLs', () => {

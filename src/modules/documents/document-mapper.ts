@@ -1,3 +1,4 @@
+import type { FindOptionsSelect } from 'typeorm';
 import type { DocumentEntity } from './document.entity.js';
 
 export interface DocumentListItem {
@@ -20,6 +21,26 @@ export interface DocumentListItem {
 }
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+/** What a list item shows (toListItem below): a page reads only these columns, not the body or the JSON lists. */
+export const LIST_COLUMNS = {
+  id: true,
+  direction: true,
+  status: true,
+  typeCode: true,
+  typeName: true,
+  subject: true,
+  number: true,
+  notation: true,
+  urgency: true,
+  secrecy: true,
+  organName: true,
+  documentDate: true,
+  arrivalNumber: true,
+  dueAt: true,
+  overdue: true,
+  createdAt: true,
+} satisfies FindOptionsSelect<DocumentEntity>;
 
 export function toListItem(d: DocumentEntity): DocumentListItem {
   return {

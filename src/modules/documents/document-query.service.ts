@@ -12,7 +12,7 @@ import {
   DocumentReaderEntity,
   DocumentRecipientEntity,
 } from './document-records.entity.js';
-import { toDetail, toListItem } from './document-mapper.js';
+import { LIST_COLUMNS, toDetail, toListItem } from './document-mapper.js';
 import { DocumentEntity } from './document.entity.js';
 import type { ListDocumentsQuery } from './dto/documents.dto.js';
 import { Directory } from './directory.js';
@@ -121,7 +121,9 @@ export class DocumentQueryService {
       total = Math.min(n, COUNT_CAP);
       totalCapped = n > COUNT_CAP;
     } else await parallelCount;
-    const rows = idRows.length ? await m.find(DocumentEntity, { where: { id: In(idRows.map((r) => r.id)) } }) : [];
+    const rows = idRows.length
+      ? await m.find(DocumentEntity, { where: { id: In(idRows.map((r) => r.id)) }, select: LIST_COLUMNS })
+      : [];
     const byId = new Map(rows.map((r) => [r.id, r]));
     const items = idRows.map((r) => byId.get(r.id)).filter((r): r is DocumentEntity => !!r);
     return { items: items.map(toListItem), total, totalCapped, page, pageSize };

@@ -9,6 +9,9 @@ export type TaskState = 'open' | 'done' | 'cancelled';
 @Index(['state', 'agencyId'])
 @Index(['assigneeId', 'state'])
 @Index(['state', 'dueAt'])
+// the deadline pass (task-deadlines.service.ts): open tasks not yet mailed, by due time
+@Index('IDX_task_overdue_mail', ['state', 'overdueNotifiedAt', 'dueAt'])
+@Index('IDX_task_due_soon_mail', ['state', 'dueSoonNotifiedAt', 'dueAt'])
 @Index(['processInstanceId'])
 @Index(['businessKey'])
 @Index(['completedBy'])
