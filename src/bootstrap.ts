@@ -67,6 +67,9 @@ export async function createApp(
   });
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
+  // API answers are computed per request anyway: no SHA-1 of every JSON body for an ETag nobody revalidates
+  // (static assets keep theirs: serve-static sets its own)
+  app.set('etag', false);
   app.useBodyParser('json', { limit: '2mb' });
   app.useBodyParser('text', { type: ['text/csv', 'text/plain', 'application/xml', 'text/xml'], limit: '10mb' });
   app.useBodyParser('urlencoded', { extended: false, limit: '1mb' });

@@ -97,7 +97,7 @@ export class AuthService {
   /** Resolves a bearer token to the user, refusing expired, revoked, stale-version and deactivated ones. */
   async authenticate(token: string): Promise<AuthUser> {
     const claims = this.tokens.verify(token);
-    if (await this.isRevoked(claims.jti)) throw new DomainError('UNAUTHENTICATED', 'unauthorized');
+    if (await this.isRevoked(claims.jti, claims.exp)) throw new DomainError('UNAUTHENTICATED', 'unauthorized');
     const user = await this.loadUser(claims.sub, claims.tv);
     if (!user) throw new DomainError('UNAUTHENTICATED', 'unauthorized');
     return { ...user, jti: claims.jti, tokenExp: claims.exp };
@@ -182,10 +182,14 @@ export class AuthService {
     return user;
   }
 
-  private async isRevoked(jti: string): Promise<boolean> {
+  /**
+   * Every request asks this, so it is one fixed statement (no query building): another app process on the same
+   * database may have revoked the token (logout) since this one cached anything.
+   */
+  private async isRevoked(jti: string, exp: number): Promise<boolean> {
     if (this.revoked.has(jti)) return true;
-    const row = await this.tx.manager.findOne(RevokedTokenEntity, { where: { jti } });
-    if (row) this.revoked.set(jti, row.expiresAt.getTime());
-    return !!row;
+    const rows: unknown[] = await this.tx.manager.query('SELECT 1 AS hit FROM revoked_token WHERE jti = ?', [jti]);
+    if (rows.length) this.revoked.set(jti, exp * 1000);
+    return rows.length > 0;
   }
 }
