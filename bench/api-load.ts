@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { prepareCompletionTasks } from './support/completion-tasks.js';
+import { completeEach, prepareCompletionTasks } from './support/completion-tasks.js';
 import {
   maxUsersUnder,
   runLoad,
@@ -148,7 +148,6 @@ async function main(): Promise<void> {
       const t = Date.now();
       const tasks = await prepareCompletionTasks(server.url, admin, db, cvId, amount);
       console.log(`${tasks.length} completion tasks prepared in ${Math.round((Date.now() - t) / 1000)} s`);
-      let k = 0;
       const opts: LoadOptions = {
         scenario: COMPLETION,
         url: server.url,
@@ -156,10 +155,7 @@ async function main(): Promise<void> {
         seconds: 3600,
         amount: tasks.length,
         token: cv,
-        next: () =>
-          k < tasks.length
-            ? { method: 'POST', path: `/api/tasks/${tasks[k++]}/complete`, body: { variables: {} } }
-            : undefined,
+        next: completeEach(tasks),
       };
       return await log(model === 'closed' ? await runLoad(opts) : await runUsers(opts));
     };

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { prepareCompletionTasks } from './support/completion-tasks.js';
+import { completeEach, prepareCompletionTasks } from './support/completion-tasks.js';
 import { runLoad } from './support/load.js';
 import { api, login, RESULTS_DIR, seededDb, startServer } from './support/server.js';
 
@@ -74,17 +74,13 @@ async function main(): Promise<void> {
     const cvId = (await api(server.url, cv, 'GET', '/api/auth/me')).body.id as string;
     const tasks = await prepareCompletionTasks(server.url, admin, db, cvId, WAITING);
     note('waitingMb');
-    let k = 0;
     await runLoad({
       scenario: 'complete',
       url: server.url,
       connections: 50,
       amount: tasks.length,
       token: cv,
-      next: () =>
-        k < tasks.length
-          ? { method: 'POST', path: `/api/tasks/${tasks[k++]}/complete`, body: { variables: {} } }
-          : undefined,
+      next: completeEach(tasks),
     });
     await new Promise((r) => setTimeout(r, 3000));
     note('completedMb');

@@ -25,6 +25,15 @@ export const COMPLETION_BPMN = `<?xml version="1.0" encoding="UTF-8"?>
 </bpmn:definitions>
 `;
 
+/** The requests completing `tasks` in order, each once (a load's `next`; undefined when all are sent). */
+export function completeEach(tasks: string[]): () => { method: string; path: string; body: unknown } | undefined {
+  let k = 0;
+  return () =>
+    k < tasks.length
+      ? { method: 'POST', path: `/api/tasks/${tasks[k++]}/complete`, body: { variables: {} } }
+      : undefined;
+}
+
 /**
  * Real, completable open tasks for the completion benchmark: `count` instances started through the process
  * admin API, each waiting on a task assigned to `assigneeId`; returns the task ids (read from the DB).
