@@ -29,6 +29,8 @@ export interface InstanceRuntime {
 @Index(['state'])
 @Index(['agencyId', 'state'])
 @Index(['parentInstanceId'])
+// unfinished starts (revision 0) among a province's active instances: start-up recovery and the scheduler's check
+@Index('IDX_workflow_instance_unfinished', ['state', 'revision', 'startedAt'])
 export class WorkflowInstanceEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;

@@ -16,7 +16,7 @@ export const processesDir = () =>
 
 /**
  * Start-up steps: deploy processes/*.bpmn whose content changed (order 30: workers are registered in the other
- * modules' onModuleInit, before this runs), then recover every unfinished instance and start the scheduler (35).
+ * modules' onModuleInit, before this runs), then finish unfinished starts and start the scheduler (35).
  */
 @Injectable()
 export class WorkflowStartupService implements OnModuleInit {
@@ -53,10 +53,17 @@ export class WorkflowStartupService implements OnModuleInit {
     }
   }
 
-  /** Resumes every unfinished instance once (in-flight jobs run again: workers are idempotent). */
+  /**
+   * Finishes the starts a stopped process left unfinished (still revision 0: a detached start commits its job
+   * rounds before it saves the engine state), then starts the scheduler, which runs the jobs that are due (a
+   * retry, a job whose worker was not registered yet) and the timers. Every other active instance was saved whole
+   * by one transaction and waits on something recorded (a user task, a timer, a message subscription): rebuilding
+   * and saving it again would change nothing, and at a province's scale (100,000 waiting instances, ~5 ms each)
+   * would keep a restarted server busy for minutes.
+   */
   async recover(): Promise<void> {
     const rows = await this.tx.dataSource.manager.find(WorkflowInstanceEntity, {
-      where: { state: 'active' },
+      where: { state: 'active', revision: 0 },
       select: { id: true },
     });
     let failed = 0;
