@@ -185,6 +185,21 @@ describe('documents API: creation, lists, search, access, bad input', () => {
       all.body.items.map((x: { urgency: string }) => x.urgency),
       ['flash', 'urgent', 'normal'],
     );
+    // a date range reads the dated index one urgency rank at a time: same order, same total, short pages too
+    const ranged = await t.request('GET', '/api/documents?direction=outgoing&from=2000-01-01&to=2100-12-31', {
+      as: 'snv.giamdoc',
+    });
+    assert.deepEqual(
+      [ranged.body.total, ...ranged.body.items.map((x: { urgency: string }) => x.urgency)],
+      [3, 'flash', 'urgent', 'normal'],
+    );
+    const second = await t.request('GET', '/api/documents?direction=outgoing&from=2000-01-01&pageSize=2&page=2', {
+      as: 'snv.giamdoc',
+    });
+    assert.deepEqual(
+      [second.body.total, ...second.body.items.map((x: { urgency: string }) => x.urgency)],
+      [3, 'normal'],
+    );
     for (const q of ['tuyen dung', 'Tuyển dụng', 'TUYEN DUNG']) {
       const r = await t.request('GET', `/api/documents?q=${encodeURIComponent(q)}`, { as: 'snv.giamdoc' });
       assert.equal(r.body.total, 1, q);

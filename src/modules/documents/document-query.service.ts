@@ -16,10 +16,13 @@ import { LIST_COLUMNS, toDetail, toListItem } from './document-mapper.js';
 import { DocumentEntity } from './document.entity.js';
 import type { ListDocumentsQuery } from './dto/documents.dto.js';
 import { Directory } from './directory.js';
-import { findDocumentType } from './document-types.js';
+import { findDocumentType, URGENCY_RANK } from './document-types.js';
 
 /** Lists report an exact total up to this many matches. */
 export const COUNT_CAP = 1_000;
+
+/** The urgency ranks a document can have (normal is 0), highest first. */
+const ALL_RANKS = [...new Set([...Object.values(URGENCY_RANK), 0])].sort((a, b) => b - a).join(', ');
 
 /** Reads: one document (with the access check), lists with filters, the trail, the recipients' progress. */
 @Injectable()
@@ -94,6 +97,10 @@ export class DocumentQueryService {
     const pageSize = q.pageSize ?? 20;
     const page = q.page ?? 1;
     const sort = q.sort ?? 'urgency';
+    // Every rank, spelled out: with it SQLite reads a date range of the urgency-first indexes as one range per
+    // rank, highest first, already in the list's order, and stops at the page; without it, it reads the whole
+    // range and sorts it (at 1,000,000 documents, a year's page of ids 0.29 → 0.02 ms). The same matches.
+    if (sort === 'urgency' && !q.urgency) qb.andWhere(`d.urgency_rank IN (${ALL_RANKS})`);
     const ids = qb.clone().select('d.id', 'id');
     if (sort === 'urgency') ids.orderBy('d.urgency_rank', 'DESC').addOrderBy('d.created_at', 'DESC');
     else ids.orderBy('d.created_at', sort === 'oldest' ? 'ASC' : 'DESC');
