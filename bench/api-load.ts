@@ -4,6 +4,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { completeEach, prepareCompletionTasks } from './support/completion-tasks.js';
 import {
+  drain,
   maxUsersUnder,
   runLoad,
   runUsers,
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
         ` (${f.requests} requests, ${f.non2xx} non-2xx, ${f.errors} errors; generator ${f.generatorCpu}% CPU; RSS ${each.join(' + ')} MB; load ${loadavg()[0].toFixed(2)})`,
     );
     // let the server drain what a saturating run left queued before the next run measures
-    await new Promise((r) => setTimeout(r, 2000));
+    await drain();
     return f;
   };
   try {
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
       for (const it of (r.body?.items ?? []) as { id: string }[]) ids.push(it.id);
     }
     if (!ids.length) throw new Error('the document list returned nothing: is the documents module seeded?');
-    await new Promise((r) => setTimeout(r, 2000));
+    await drain();
     rss.restEachMb = server.rssEachMb().map(Math.round);
     rss.restMb = rss.restEachMb.reduce((a, b) => a + b, 0);
     const sampler = setInterval(() => {
@@ -121,7 +122,7 @@ async function main(): Promise<void> {
     ];
     // warm-up, not measured: the first requests after start run on cold JIT code and an empty page cache
     for (const s of reads) await runLoad({ ...s, url: server.url, connections: 50, seconds: WARMUP_SECONDS });
-    await new Promise((r) => setTimeout(r, 2000));
+    await drain();
     for (const s of reads) {
       for (const connections of CONNECTIONS) {
         await log(await runLoad({ ...s, url: server.url, connections, seconds: SECONDS }));
@@ -171,7 +172,7 @@ async function main(): Promise<void> {
     let hi = Math.min(...usersRuns.filter((f) => !okRun(f)).map((f) => f.connections));
     let best = usersRuns.filter(okRun).sort((a, b) => b.connections - a.connections)[0] ?? null;
     const steps: LoadFigures[] = [];
-    for (let s = 0; s < 2 && Number.isFinite(hi) && hi - lo > 25; s++) {
+    for (let s = 0; s < 3 && Number.isFinite(hi) && hi - lo > 25; s++) {
       const n = Math.round((lo + hi) / 2);
       const f = await completionRun('users', n, Math.round((n * SEARCH_SECONDS * 1000) / THINK_MS));
       steps.push(f);

@@ -80,6 +80,9 @@ export async function runLoad(opts: LoadOptions): Promise<LoadFigures> {
   };
 }
 
+/** A pause between two measured runs, so one run's backlog (queued work, garbage) is not the next one's. */
+export const drain = (ms = 2000) => new Promise<void>((r) => setTimeout(r, ms));
+
 /** Mean think time of a virtual user between two requests (exponentially distributed). */
 export const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 1000);
 
@@ -186,7 +189,7 @@ export async function maxUsersUnder(
   let hi = 0;
   let best: LoadFigures | null = null;
   for (let n = opts.start ?? 100; n <= (opts.max ?? 6400); n *= 2) {
-    await new Promise((r) => setTimeout(r, 2000)); // let the previous run drain
+    await drain();
     const f = await runUsers({ ...opts, connections: n });
     steps.push(f);
     if (ok(f)) {
@@ -199,7 +202,7 @@ export async function maxUsersUnder(
   }
   for (let i = 0; i < (opts.refine ?? 2) && hi && hi - lo > 25; i++) {
     const n = Math.round((lo + hi) / 2);
-    await new Promise((r) => setTimeout(r, 2000));
+    await drain();
     const f = await runUsers({ ...opts, connections: n });
     steps.push(f);
     if (ok(f)) {

@@ -108,14 +108,17 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** The production build (node dist/src/main.js, NODE_ENV=production) on loopback. */
-export async function startServer(db: BenchDb, env: Record<string, string> = {}): Promise<BenchServer> {
+/**
+ * The production build (node dist/src/main.js, NODE_ENV=production) on loopback. `root`: another checkout whose
+ * build to run instead (a side-by-side comparison with an earlier commit).
+ */
+export async function startServer(db: BenchDb, env: Record<string, string> = {}, root = ROOT): Promise<BenchServer> {
   const port = await freePort();
   let log = '';
   // BENCH_SERVER_NODE_ARGS: extra node flags for the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof")
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const proc = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'src', 'main.js')], {
-    cwd: ROOT,
+  const proc = spawn(process.execPath, [...nodeArgs, join(root, 'dist', 'src', 'main.js')], {
+    cwd: root,
     env: {
       ...process.env,
       NODE_ENV: 'production',
