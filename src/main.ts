@@ -85,6 +85,10 @@ async function primary(config: AppConfig): Promise<void> {
       }
     });
 
+  // a heap limit per worker unless one is given already (node flags or NODE_OPTIONS)
+  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  if (config.httpWorkerHeapMb > 0 && !flags.some((f) => f.startsWith('--max-old-space-size')))
+    cluster.setupPrimary({ execArgv: [...process.execArgv, `--max-old-space-size=${config.httpWorkerHeapMb}`] });
   // one after the other: worker 1 runs the start-up steps (demo data, deployments, recovery) alone
   for (let i = 1; i <= config.httpWorkers; i++) await fork(i);
   logger.log(`${config.httpWorkers} HTTP workers on port ${config.port}`);

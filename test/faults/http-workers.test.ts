@@ -147,6 +147,13 @@ describe('production server with two HTTP worker processes', () => {
     for (const u of used) assert.ok(u >= total * 0.2, `CPU ticks per worker ${used.join(' / ')}: one did not serve`);
   });
 
+  it('given two workers, then each runs with the configured heap limit and the primary with none', () => {
+    const args = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    for (const w of childPids(server.proc.pid!))
+      assert.ok(args(w).includes('--max-old-space-size=512'), args(w).join(' '));
+    assert.ok(!args(server.proc.pid!).some((a) => a.startsWith('--max-old-space-size')));
+  });
+
   it('given two workers, then recovery and the engine scheduler start in one of them only', () => {
     // eslint-disable-next-line no-control-regex
     const log = server.log().replace(/\x1b\[[0-9;]*m/g, '');
