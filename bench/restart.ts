@@ -2,9 +2,8 @@ import 'reflect-metadata';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DataSource } from 'typeorm';
 import { COMPLETION_PROCESS_ID, prepareCompletionTasks } from './support/completion-tasks.js';
-import { api, login, RESULTS_DIR, ROOT, seededDb, startServer, type BenchDb } from './support/server.js';
+import { api, login, openBenchDb, RESULTS_DIR, ROOT, seededDb, startServer, type BenchDb } from './support/server.js';
 
 /**
  * npm run bench:restart [-- --base <checkout>]: how long a restarted server (after a crash, an update) takes to
@@ -20,12 +19,7 @@ const argBase = process.argv.indexOf('--base');
 const BASE = argBase >= 0 ? resolve(process.argv[argBase + 1]) : null;
 
 async function waitingInstances(db: BenchDb): Promise<number> {
-  const ds = new DataSource(
-    db.driver === 'sqlite'
-      ? { type: 'better-sqlite3', database: db.databaseUrl.slice('sqlite:'.length) }
-      : { type: 'mysql', url: db.databaseUrl },
-  );
-  await ds.initialize();
+  const ds = await openBenchDb(db);
   try {
     const [row] = await ds.query(
       `SELECT COUNT(*) AS n FROM workflow_instance WHERE process_id = ? AND state = 'active'`,

@@ -1,5 +1,4 @@
-import { DataSource } from 'typeorm';
-import { api, type BenchDb } from './server.js';
+import { api, openBenchDb, type BenchDb } from './server.js';
 
 /** One user task assigned by a FEEL variable, then the end: each completion finishes one instance. */
 export const COMPLETION_PROCESS_ID = 'bench-complete';
@@ -60,12 +59,7 @@ export async function prepareCompletionTasks(
       }
     }),
   );
-  const ds = new DataSource(
-    db.driver === 'sqlite'
-      ? { type: 'better-sqlite3', database: db.databaseUrl.slice('sqlite:'.length) }
-      : { type: 'mysql', url: db.databaseUrl },
-  );
-  await ds.initialize();
+  const ds = await openBenchDb(db);
   try {
     for (let i = 0; i < 120; i++) {
       const rows: { id: string }[] = await ds.query(

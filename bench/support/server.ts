@@ -3,6 +3,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSyn
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DataSource } from 'typeorm';
 
 /** Repository root from dist/bench/support. */
 export const ROOT = join(__dirname, '..', '..', '..');
@@ -96,6 +97,16 @@ export function seededDb(documents: number): BenchDb {
     writeFileSync(stampFile, migrations);
   }
   return { dataDir, databaseUrl, driver, manifest: JSON.parse(readFileSync(manifestFile, 'utf8')) };
+}
+
+/** A plain connection to the benchmark's database (no entities: for the driver's own queries), initialized. */
+export async function openBenchDb(db: BenchDb): Promise<DataSource> {
+  const ds = new DataSource(
+    db.driver === 'sqlite'
+      ? { type: 'better-sqlite3', database: db.databaseUrl.slice('sqlite:'.length) }
+      : { type: 'mysql', url: db.databaseUrl },
+  );
+  return ds.initialize();
 }
 
 export interface BenchServer {
