@@ -158,9 +158,10 @@ export interface AppConfig {
   /** HTTP worker processes (node:cluster) started by main.ts; 1 = no cluster. */
   httpWorkers: number;
   /**
-   * Old-space limit of each HTTP worker (MB; 0 = V8's default). V8 sizes its heap growth by the limit: with its
-   * default (~4 GB here) a worker completing tasks grew to ~400 MB and kept it; at 512 it stays ~270 MB, for ~3 %
-   * of read throughput (bench/README.md).
+   * Old-space limit of each HTTP worker (MB; 0, the default = V8's own, ~4 GB here). V8 sizes its heap growth by
+   * the limit: at 512 a worker completing tasks stays ~270 MB instead of ~400, but collects so often that task
+   * completions at 100 users miss their p99 target and reads hold it for ~40 % fewer users (bench/README.md); for
+   * a machine short of memory, not the default.
    */
   httpWorkerHeapMb: number;
   /**
@@ -240,7 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     loginMaxAttempts: raw.LOGIN_MAX_ATTEMPTS ?? 5,
     uploadMaxBytes: (raw.UPLOAD_MAX_MB ?? 25) * 1024 * 1024,
     httpWorkers: raw.HTTP_WORKERS ?? 1,
-    httpWorkerHeapMb: raw.HTTP_WORKER_HEAP_MB ?? 512,
+    httpWorkerHeapMb: raw.HTTP_WORKER_HEAP_MB ?? 0,
     backgroundWork: raw.HOSO_BACKGROUND_WORK ?? true,
     tsaUrl: raw.TSA_URL,
     publicHolidays: [

@@ -117,6 +117,7 @@ describe('production server with two HTTP worker processes', () => {
       DATA_DIR: db.dataDir,
       DATABASE_URL: db.databaseUrl,
       HTTP_WORKERS: '2',
+      HTTP_WORKER_HEAP_MB: '512',
       LOGIN_MAX_ATTEMPTS: '3',
       SMTP_URL: smtp.url,
     });
@@ -147,7 +148,7 @@ describe('production server with two HTTP worker processes', () => {
     for (const u of used) assert.ok(u >= total * 0.2, `CPU ticks per worker ${used.join(' / ')}: one did not serve`);
   });
 
-  it('given two workers, then each runs with the configured heap limit and the primary with none', () => {
+  it('given a heap limit for HTTP workers, then each worker runs with it and the primary without', () => {
     const args = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     for (const w of childPids(server.proc.pid!))
       assert.ok(args(w).includes('--max-old-space-size=512'), args(w).join(' '));

@@ -54,9 +54,9 @@ describe('configuration', () => {
     assert.match(r.stderr, /WORKFLOW_ENGINE must be embedded or zeebe/);
   });
 
-  it('HTTP_WORKER_HEAP_MB is 512 unless set; 0 leaves V8 its own limit; anything else is refused', () => {
-    assert.equal(loadConfig({ DATA_DIR: dir() }).httpWorkerHeapMb, 512);
-    assert.equal(loadConfig({ DATA_DIR: dir(), HTTP_WORKER_HEAP_MB: '0' }).httpWorkerHeapMb, 0);
+  it('HTTP_WORKER_HEAP_MB is 0 (V8 keeps its own limit) unless set; a number is kept; anything else is refused', () => {
+    assert.equal(loadConfig({ DATA_DIR: dir() }).httpWorkerHeapMb, 0);
+    assert.equal(loadConfig({ DATA_DIR: dir(), HTTP_WORKER_HEAP_MB: '512' }).httpWorkerHeapMb, 512);
     assert.throws(() => loadConfig({ DATA_DIR: dir(), HTTP_WORKER_HEAP_MB: 'lots' }), /HTTP_WORKER_HEAP_MB/);
   });
 
