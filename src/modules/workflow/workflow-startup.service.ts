@@ -58,7 +58,7 @@ export class WorkflowStartupService implements OnModuleInit {
    * rounds before it saves the engine state), then starts the scheduler, which runs the jobs that are due (a
    * retry, a job whose worker was not registered yet) and the timers. Every other active instance was saved whole
    * by one transaction and waits on something recorded (a user task, a timer, a message subscription): rebuilding
-   * and saving it again would change nothing, and at a province's scale (100,000 waiting instances, ~5 ms each)
+   * and saving it again would change nothing, and at a province's scale (100,000 waiting instances, ~3 ms each)
    * would keep a restarted server busy for minutes.
    */
   async recover(): Promise<void> {
