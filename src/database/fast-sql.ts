@@ -65,3 +65,37 @@ export async function fastUpdate<T extends ObjectLiteral>(
   params.push(encode(m, pk, id));
   await m.query(sql, params);
 }
+
+/**
+ * SELECT <columns> FROM … WHERE <primary key> = ? [FOR UPDATE], hydrated as TypeORM hydrates (the driver's
+ * decoding, then the column's transformer) into an instance of the entity: for reads by id on hot paths, where
+ * building a query builder costs more than the query (measured: a task completion made five such reads).
+ * `lock`: FOR UPDATE on MySQL/MariaDB; on SQLite the caller's write transaction already excludes other writers.
+ */
+export async function fastFindById<T extends ObjectLiteral>(
+  m: EntityManager,
+  target: EntityTarget<T>,
+  id: string,
+  opts: { lock?: boolean; columns?: (keyof T & string)[] } = {},
+): Promise<T | null> {
+  const meta = m.connection.getMetadata(target);
+  const lock = !!opts.lock && m.connection.options.type !== 'better-sqlite3';
+  const columns = opts.columns
+    ? opts.columns.map((p) => meta.findColumnWithPropertyName(p)!)
+    : meta.columns.filter((c) => !c.isVirtual);
+  const key = `s|${meta.tableName}|${opts.columns?.join(',') ?? '*'}|${lock}`;
+  let sql = sqlCache.get(key);
+  if (!sql) {
+    const q = (n: string) => m.connection.driver.escape(n);
+    sql = `SELECT ${columns.map((c) => q(c.databaseName)).join(', ')} FROM ${q(meta.tableName)} WHERE ${q(
+      meta.primaryColumns[0].databaseName,
+    )} = ?${lock ? ' FOR UPDATE' : ''}`;
+    sqlCache.set(key, sql);
+  }
+  const rows: Record<string, unknown>[] = await m.query(sql, [encode(m, meta.primaryColumns[0], id)]);
+  if (!rows.length) return null;
+  const entity = meta.create() as T;
+  const driver = m.connection.driver;
+  for (const c of columns) c.setEntityValue(entity, driver.prepareHydratedValue(rows[0][c.databaseName], c));
+  return entity;
+}

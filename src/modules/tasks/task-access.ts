@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { fastFindById } from '../../database/fast-sql.js';
 import { notFound } from '../../common/domain-error.js';
 import { PolicyService, type AuthUser } from '../auth/index.js';
 import { TaskCandidateEntity, TaskEntity } from './task.entity.js';
@@ -36,9 +37,7 @@ export class TaskAccess {
   }
 
   async load(m: EntityManager, user: AuthUser, id: string, lock = false): Promise<TaskEntity> {
-    const qb = m.getRepository(TaskEntity).createQueryBuilder('t').where('t.id = :id', { id });
-    if (lock && m.connection.options.type !== 'better-sqlite3') qb.setLock('pessimistic_write');
-    const t = await qb.getOne();
+    const t = await fastFindById(m, TaskEntity, id, { lock });
     if (!t || !(await this.canSee(m, user, t))) throw notFound('task', id);
     return t;
   }

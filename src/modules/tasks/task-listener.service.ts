@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { fastInsert } from '../../database/fast-sql.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { Clock, IdGenerator } from '../../common/clock.js';
 import { AuditService } from '../audit/index.js';
@@ -137,17 +138,11 @@ export class TaskListenerService implements UserTaskListener, OnModuleInit {
     actorId: string | null,
     data: Record<string, unknown> | null = null,
   ): Promise<void> {
-    const seq = (await m.count(TaskEventEntity, { where: { taskId: task.id } })) + 1;
-    const row = m.create(TaskEventEntity, {
-      id: this.ids.next(),
-      taskId: task.id,
-      seq,
-      type,
-      actorId,
-      at: this.clock.now(),
-      data,
-    });
-    await m.save(TaskEventEntity, row);
+    // events are never removed: the next number is one past the highest (read through the (task, seq) index)
+    const [{ last }] = await m.query('SELECT MAX(seq) AS last FROM task_event WHERE task_id = ?', [task.id]);
+    await fastInsert(m, TaskEventEntity, [
+      { id: this.ids.next(), taskId: task.id, seq: Number(last ?? 0) + 1, type, actorId, at: this.clock.now(), data },
+    ]);
     await this.audit.record({
       actorId,
       agencyId: task.agencyId,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
+import { fastFindById, fastUpdate } from '../../database/fast-sql.js';
 import { Clock } from '../../common/clock.js';
 import { conflict, DomainError, forbidden } from '../../common/domain-error.js';
 import type { Lang } from '../../common/messages.js';
@@ -90,11 +91,13 @@ export class TasksService {
       const now = this.clock.now();
       Object.assign(t, { assigneeId: user.id, claimedBy: user.id, claimedAt: now, updatedAt: now });
       if (!t.unitId) t.unitId = user.unitId;
-      await m.update(
-        TaskEntity,
-        { id: t.id },
-        { assigneeId: user.id, claimedBy: user.id, claimedAt: now, updatedAt: now, unitId: t.unitId },
-      );
+      await fastUpdate(m, TaskEntity, t.id, {
+        assigneeId: user.id,
+        claimedBy: user.id,
+        claimedAt: now,
+        updatedAt: now,
+        unitId: t.unitId,
+      });
       await this.listener.event(m, t, 'claimed', user.id);
       return toTaskView(t, now);
     });
@@ -120,8 +123,7 @@ export class TasksService {
    * dropped from everything stored and from what reaches the engine.
    */
   async complete(user: AuthUser, id: string, input: Record<string, unknown>): Promise<TaskView> {
-    const engineKey = (await this.tx.manager.findOne(TaskEntity, { where: { id }, select: { engineKey: true } }))
-      ?.engineKey;
+    const engineKey = (await fastFindById(this.tx.manager, TaskEntity, id, { columns: ['engineKey'] }))?.engineKey;
     if (engineKey)
       await this.engine
         .get()
@@ -148,20 +150,16 @@ export class TasksService {
       const outcome = typeof stored.decision === 'string' ? stored.decision.slice(0, 100) : null;
       Object.assign(t, { state: 'done', outcome, completedBy: user.id, completedAt: now, updatedAt: now });
       if (!t.assigneeId) Object.assign(t, { assigneeId: user.id, claimedBy: user.id, claimedAt: now });
-      await m.update(
-        TaskEntity,
-        { id: t.id },
-        {
-          state: 'done',
-          outcome,
-          completedBy: user.id,
-          completedAt: now,
-          updatedAt: now,
-          assigneeId: t.assigneeId,
-          claimedBy: t.claimedBy,
-          claimedAt: t.claimedAt,
-        },
-      );
+      await fastUpdate(m, TaskEntity, t.id, {
+        state: 'done',
+        outcome,
+        completedBy: user.id,
+        completedAt: now,
+        updatedAt: now,
+        assigneeId: t.assigneeId,
+        claimedBy: t.claimedBy,
+        claimedAt: t.claimedAt,
+      });
       await this.listener.event(m, t, 'completed', user.id, { outcome, variables: stored });
       await this.engine.get().completeUserTask(t.engineKey, toEngine, { by: user.id });
       return toTaskView(t, now);

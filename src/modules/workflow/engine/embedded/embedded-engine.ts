@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { Clock, IdGenerator } from '../../../../common/clock.js';
 import { conflict, DomainError, notFound, unprocessable } from '../../../../common/domain-error.js';
 import { registerMessages } from '../../../../common/messages.js';
-import { fastInsert } from '../../../../database/fast-sql.js';
+import { fastFindById, fastInsert } from '../../../../database/fast-sql.js';
 import { TransactionService } from '../../../../database/transaction.service.js';
 import { AuditService } from '../../../audit/index.js';
 import { WorkflowInstanceEntity } from '../../workflow-instance.entity.js';
@@ -367,12 +367,7 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine {
       return;
     }
     await this.withLock(instanceId, async () => {
-      const qb = m
-        .getRepository(WorkflowInstanceEntity)
-        .createQueryBuilder('i')
-        .where('i.id = :id', { id: instanceId });
-      if (!this.tx.isSqlite) qb.setLock('pessimistic_write');
-      const row = await qb.getOne();
+      const row = await fastFindById(m, WorkflowInstanceEntity, instanceId, { lock: true });
       if (!row) throw notFound('process instance', instanceId);
       if (row.state !== 'active' && row.state !== 'incident')
         throw conflict('WORKFLOW_INSTANCE_ENDED', { id: instanceId });
@@ -463,9 +458,9 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine {
   override async prepareUserTask(key: string): Promise<void> {
     if (this.tx.inTransaction) return;
     const m = this.tx.manager;
-    const task = await m.findOne(WorkflowUserTaskEntity, { where: { id: key }, select: { instanceId: true } });
+    const task = await fastFindById(m, WorkflowUserTaskEntity, key, { columns: ['instanceId'] });
     if (!task) return;
-    const row = await m.findOneBy(WorkflowInstanceEntity, { id: task.instanceId });
+    const row = await fastFindById(m, WorkflowInstanceEntity, task.instanceId);
     if (!row?.engineState || row.state !== 'active') return;
     const fresh = () => {
       const e = this.live.get(row.id);
@@ -539,7 +534,7 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine {
   ): Promise<void> {
     await this.track(() =>
       this.tx.run(async (m) => {
-        const task = await m.findOneBy(WorkflowUserTaskEntity, { id: key });
+        const task = await fastFindById(m, WorkflowUserTaskEntity, key);
         if (!task) throw notFound('user task', key);
         await this.advance(
           m,
