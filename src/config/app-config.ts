@@ -124,6 +124,14 @@ export class EnvironmentVariables {
   @Max(65536)
   HTTP_WORKER_HEAP_MB?: number;
 
+  /** Connections per app process to MySQL/MariaDB (each HTTP worker has its own pool). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(500)
+  DATABASE_POOL_SIZE?: number;
+
   @IsOptional()
   @Transform(toBool)
   @IsBoolean()
@@ -138,10 +146,14 @@ export class EnvironmentVariables {
   PUBLIC_HOLIDAYS?: string;
 }
 
+/** MySQL/MariaDB connections per app process when DATABASE_POOL_SIZE is not set. */
+export const DEFAULT_POOL_SIZE = 20;
+
 export interface AppConfig {
   port: number;
   dataDir: string;
-  database: { type: 'sqlite'; path: string } | { type: 'mysql'; url: string; flavor: 'mysql' | 'mariadb' };
+  database:
+    { type: 'sqlite'; path: string } | { type: 'mysql'; url: string; flavor: 'mysql' | 'mariadb'; poolSize?: number };
   storageDir: string;
   jwtSecret: string;
   jwtTtlSeconds: number;
@@ -218,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       type: 'mysql',
       url: dbUrl.replace(/^mariadb:/, 'mysql:'),
       flavor: dbUrl.startsWith('mariadb:') ? 'mariadb' : 'mysql',
+      poolSize: raw.DATABASE_POOL_SIZE ?? DEFAULT_POOL_SIZE,
     };
 
   const year = new Date().getFullYear();

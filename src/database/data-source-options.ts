@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
-import type { AppConfig } from '../config/app-config.js';
+import { DEFAULT_POOL_SIZE, type AppConfig } from '../config/app-config.js';
 import { SnakeNamingStrategy } from './naming-strategy.js';
 
 const root = join(__dirname, '..');
@@ -52,9 +52,9 @@ export function dataSourceOptions(
     dateStrings: false,
     supportBigNumbers: true,
     bigNumberStrings: false,
-    poolSize: 20,
+    poolSize: db.poolSize ?? DEFAULT_POOL_SIZE,
     extra: {
-      connectionLimit: 20,
+      connectionLimit: db.poolSize ?? DEFAULT_POOL_SIZE,
       enableKeepAlive: true,
       waitForConnections: true,
       queueLimit: 0,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config/app-config.js';
+import { dataSourceOptions } from '../../src/database/data-source-options.js';
 
 describe('configuration', () => {
   const dir = () => mkdtempSync(join(tmpdir(), 'hoso-cfg-'));
@@ -69,6 +70,28 @@ describe('configuration', () => {
 
   it('reads mysql URLs', () => {
     const c = loadConfig({ DATA_DIR: dir(), DATABASE_URL: 'mariadb://root@127.0.0.1:3306/test' });
-    assert.deepEqual(c.database, { type: 'mysql', url: 'mysql://root@127.0.0.1:3306/test', flavor: 'mariadb' });
+    assert.deepEqual(c.database, {
+      type: 'mysql',
+      url: 'mysql://root@127.0.0.1:3306/test',
+      flavor: 'mariadb',
+      poolSize: 20,
+    });
+  });
+
+  it('DATABASE_POOL_SIZE sizes the MySQL/MariaDB pool of each app process; out of range is refused', () => {
+    const url = 'mysql://root@127.0.0.1:3306/test';
+    const c = loadConfig({ DATA_DIR: dir(), DATABASE_URL: url, DATABASE_POOL_SIZE: '6' });
+    assert.equal(c.database.type === 'mysql' && c.database.poolSize, 6);
+    const options = dataSourceOptions(c.database) as { poolSize?: number; extra?: { connectionLimit?: number } };
+    assert.equal(options.poolSize, 6);
+    assert.equal(options.extra?.connectionLimit, 6);
+    assert.throws(
+      () => loadConfig({ DATA_DIR: dir(), DATABASE_URL: url, DATABASE_POOL_SIZE: '1' }),
+      /DATABASE_POOL_SIZE/,
+    );
+    assert.throws(
+      () => loadConfig({ DATA_DIR: dir(), DATABASE_URL: url, DATABASE_POOL_SIZE: 'x' }),
+      /DATABASE_POOL_SIZE/,
+    );
   });
 });
