@@ -13,7 +13,7 @@ import {
   type LoadFigures,
   type LoadOptions,
 } from './support/load.js';
-import { api, login, RESULTS_DIR, seededDb, startServer } from './support/server.js';
+import { api, benchDocuments, login, RESULTS_DIR, seededDb, startServer } from './support/server.js';
 
 /**
  * npm run bench:api-load [-- --documents N]: the production build on loopback (as `npm start` runs it: one HTTP
@@ -29,8 +29,7 @@ import { api, login, RESULTS_DIR, seededDb, startServer } from './support/server
  * (8, per step of the maximum-rate search), BENCH_THINK_MS (1000), BENCH_HTTP_WORKERS (CPUs),
  * BENCH_DATABASE_URL (MariaDB instead of SQLite).
  */
-const argDocs = process.argv.indexOf('--documents');
-const DOCUMENTS = Number(argDocs >= 0 ? process.argv[argDocs + 1] : (process.env.BENCH_DOCUMENTS ?? 100_000));
+const DOCUMENTS = benchDocuments();
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SEARCH_SECONDS = Number(process.env.BENCH_SEARCH_SECONDS ?? 8);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '100,500').split(',').map(Number);

@@ -4,17 +4,17 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { completeEach, prepareCompletionTasks } from './support/completion-tasks.js';
 import { runLoad } from './support/load.js';
-import { api, login, RESULTS_DIR, seededDb, startServer } from './support/server.js';
+import { api, benchDocuments, login, RESULTS_DIR, seededDb, startServer } from './support/server.js';
 
 /**
- * npm run bench:memory: server RSS (from /proc; the cluster primary and its HTTP workers, summed and each) right
+ * npm run bench:memory [-- --documents N]: server RSS (from /proc; the cluster primary and its HTTP workers, summed and each) right
  * after start, at rest after warm-up, peak under a mixed read load (inbox, filtered list, detail) at 200
  * connections, 5 s after the load (does it come back?), then with BENCH_WAITING (500) process instances waiting
  * on a user task (the embedded engine keeps running instances in memory) and after they are completed.
  * Target (issue 8): < 400 MB at 1M documents. Env: BENCH_DOCUMENTS (default 100000), BENCH_SECONDS (20),
  * BENCH_HTTP_WORKERS (CPUs), BENCH_WAITING (500).
  */
-const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 100_000);
+const DOCUMENTS = benchDocuments();
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WAITING = Number(process.env.BENCH_WAITING ?? 500);
 

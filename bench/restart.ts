@@ -3,16 +3,27 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { COMPLETION_PROCESS_ID, prepareCompletionTasks } from './support/completion-tasks.js';
-import { api, login, openBenchDb, RESULTS_DIR, ROOT, seededDb, startServer, type BenchDb } from './support/server.js';
+import {
+  api,
+  benchDocuments,
+  login,
+  openBenchDb,
+  RESULTS_DIR,
+  ROOT,
+  seededDb,
+  startServer,
+  type BenchDb,
+} from './support/server.js';
 
 /**
  * npm run bench:restart [-- --base <checkout>]: how long a restarted server (after a crash, an update) takes to
  * serve again while BENCH_WAITING (5000) process instances wait on user tasks — a province has ~100,000 waiting
  * at any time. Measured from spawn to every HTTP worker answering, BENCH_ROUNDS (3) times. With --base, the
  * build of another checkout (its dist/, built there) is started on the same database in alternate rounds, so
- * both are measured side by side (e.g. the commit before a change). Env: BENCH_DOCUMENTS (default 100000).
+ * both are measured side by side (e.g. the commit before a change). Province size: --documents N or BENCH_DOCUMENTS
+ * (default 100000).
  */
-const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 100_000);
+const DOCUMENTS = benchDocuments();
 const WAITING = Number(process.env.BENCH_WAITING ?? 5000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const argBase = process.argv.indexOf('--base');

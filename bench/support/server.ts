@@ -9,6 +9,12 @@ import { DataSource } from 'typeorm';
 export const ROOT = join(__dirname, '..', '..', '..');
 export const RESULTS_DIR = join(ROOT, 'bench', 'results');
 
+/** The province size of a benchmark: `--documents N` on its command line, else BENCH_DOCUMENTS, else 100,000. */
+export function benchDocuments(): number {
+  const at = process.argv.indexOf('--documents');
+  return Number(at >= 0 ? process.argv[at + 1] : (process.env.BENCH_DOCUMENTS ?? 100_000));
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
