@@ -1,15 +1,15 @@
 import 'reflect-metadata';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { COMPLETION_PROCESS_ID, prepareCompletionTasks } from './support/completion-tasks.js';
 import {
   api,
+  benchBuilds,
   benchDocuments,
   login,
   openBenchDb,
   RESULTS_DIR,
-  ROOT,
   seededDb,
   startServer,
   type BenchDb,
@@ -26,8 +26,6 @@ import {
 const DOCUMENTS = benchDocuments();
 const WAITING = Number(process.env.BENCH_WAITING ?? 5000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const argBase = process.argv.indexOf('--base');
-const BASE = argBase >= 0 ? resolve(process.argv[argBase + 1]) : null;
 
 async function waitingInstances(db: BenchDb): Promise<number> {
   const ds = await openBenchDb(db);
@@ -43,8 +41,7 @@ async function waitingInstances(db: BenchDb): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  if (BASE && !existsSync(join(BASE, 'dist', 'src', 'main.js')))
-    throw new Error(`${BASE}/dist/src/main.js: build it there first`);
+  const builds = benchBuilds();
   const db = seededDb(DOCUMENTS);
   // top up the waiting instances (they stay between runs: this benchmark never completes them)
   const have = await waitingInstances(db);
@@ -63,7 +60,6 @@ async function main(): Promise<void> {
     }
   }
   const waiting = await waitingInstances(db);
-  const builds = [{ name: 'this build', root: ROOT }, ...(BASE ? [{ name: `base (${BASE})`, root: BASE }] : [])];
   const times: Record<string, number[]> = Object.fromEntries(builds.map((b) => [b.name, []]));
   for (let r = 0; r < ROUNDS; r++) {
     for (const b of r % 2 ? [...builds].reverse() : builds) {

@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 
 /** Repository root from dist/bench/support. */
@@ -13,6 +13,25 @@ export const RESULTS_DIR = join(ROOT, 'bench', 'results');
 export function benchDocuments(): number {
   const at = process.argv.indexOf('--documents');
   return Number(at >= 0 ? process.argv[at + 1] : (process.env.BENCH_DOCUMENTS ?? 100_000));
+}
+
+/**
+ * `--base <checkout>`: another checkout whose build (its dist/, built there) a benchmark runs side by side with
+ * this one, in alternate rounds on the same database (e.g. the commit before a change); null without it.
+ */
+export function benchBase(): string | null {
+  const at = process.argv.indexOf('--base');
+  if (at < 0) return null;
+  const base = resolve(process.argv[at + 1]);
+  if (!existsSync(join(base, 'dist', 'src', 'main.js')))
+    throw new Error(`${base}/dist/src/main.js: build it there first`);
+  return base;
+}
+
+/** The builds a benchmark compares: this one, and the --base checkout's when given. */
+export function benchBuilds(): { name: string; root: string }[] {
+  const base = benchBase();
+  return [{ name: 'this build', root: ROOT }, ...(base ? [{ name: `base (${base})`, root: base }] : [])];
 }
 
 export async function freePort(): Promise<number> {
@@ -189,6 +208,23 @@ export async function startServer(db: BenchDb, env: Record<string, string> = {},
       await new Promise((r) => proc.once('exit', r));
     },
   };
+}
+
+/** CPU time (user + system, ms) a process and its descendants (cluster workers) have used, from /proc. */
+export function cpuTreeMs(pid: number): number {
+  let ms = 0;
+  const walk = (p: number) => {
+    try {
+      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
+      ms += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks (USER_HZ = 100 on Linux)
+      const children = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim();
+      for (const c of children ? children.split(/\s+/) : []) walk(Number(c));
+    } catch {
+      /* the process is gone */
+    }
+  };
+  walk(pid);
+  return ms;
 }
 
 /** RSS (MB) of a process and of its descendants (cluster workers), from /proc. */

@@ -13,7 +13,12 @@ interface SqliteHandle {
 interface TxContext {
   manager: EntityManager;
   afterCommit: Array<() => void | Promise<void>>;
+  /** Items written just before COMMIT, per writer (see pending()). */
+  pending: Map<PendingWriter<never>, unknown[]>;
 }
+
+/** Writes a transaction's pending items of one kind, in the order they were added, inside that transaction. */
+export type PendingWriter<T> = (m: EntityManager, items: T[]) => Promise<void>;
 
 /**
  * Every multi-row change runs through here.
@@ -24,12 +29,15 @@ interface TxContext {
  *   without blocking its event loop (see beginImmediate).
  * - MySQL: deadlocks and lock-wait timeouts are retried with jittered backoff.
  * - afterCommit callbacks run only once the outermost transaction has committed.
+ * - pending items (the audit log's entries) are written by their writer just before COMMIT; a savepoint rolled
+ *   back drops those added inside it.
  */
 @Injectable()
 export class TransactionService {
   private readonly logger = new Logger('Transactions');
   private readonly als = new AsyncLocalStorage<TxContext>();
   private queue: Promise<unknown> = Promise.resolve();
+  private savepoints = 0;
   readonly isSqlite: boolean;
   /** SQLite in a cluster worker: write turns from the primary (cluster-write-turns.ts). */
   private readonly turns: WriteTurns | null;
@@ -46,6 +54,61 @@ export class TransactionService {
 
   get inTransaction(): boolean {
     return !!this.als.getStore();
+  }
+
+  /**
+   * The current transaction's list of items for `writer`, which writes them (inside the transaction) just before
+   * COMMIT; null outside a transaction. The audit log appends there: a chain's head row is then locked for the
+   * last moments of a transaction, not from its first entry to its end (on MySQL, concurrent transactions of one
+   * agency queued behind each other for that whole time).
+   */
+  pending<T>(writer: PendingWriter<T>): T[] | null {
+    const ctx = this.als.getStore();
+    if (!ctx) return null;
+    let items = ctx.pending.get(writer as PendingWriter<never>);
+    if (!items) ctx.pending.set(writer as PendingWriter<never>, (items = []));
+    return items as T[];
+  }
+
+  /** Writes the current transaction's pending items of `writer` now (a read of what this transaction wrote). */
+  async flushPending<T>(writer: PendingWriter<T>): Promise<void> {
+    const ctx = this.als.getStore();
+    const items = ctx?.pending.get(writer as PendingWriter<never>);
+    if (ctx && items?.length) await writer(ctx.manager, items.splice(0) as T[]);
+  }
+
+  /** Before COMMIT: every writer's pending items (a writer may add more, to itself or to another). */
+  private async writePending(ctx: TxContext): Promise<void> {
+    for (let more = true; more;) {
+      more = false;
+      for (const [writer, items] of ctx.pending)
+        if (items.length) {
+          more = true;
+          await writer(ctx.manager, items.splice(0) as never[]);
+        }
+    }
+  }
+
+  /**
+   * Runs `work` in a savepoint of the current transaction: when it throws, its writes are rolled back (ROLLBACK
+   * TO SAVEPOINT), the transaction goes on, and the error is rethrown. Pending items are written before the
+   * savepoint, so the ones `work` added are exactly those to drop with it.
+   */
+  async savepoint<T>(m: EntityManager, work: () => Promise<T>): Promise<T> {
+    const ctx = this.als.getStore();
+    if (ctx) await this.writePending(ctx);
+    const name = `hoso_sp_${++this.savepoints}`;
+    await m.query(`SAVEPOINT ${name}`);
+    try {
+      const result = await work();
+      await m.query(`RELEASE SAVEPOINT ${name}`);
+      return result;
+    } catch (e) {
+      await m.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      await m.query(`RELEASE SAVEPOINT ${name}`);
+      if (ctx) for (const items of ctx.pending.values()) items.length = 0;
+      throw e;
+    }
   }
 
   /** Registers work to run after the current transaction commits (immediately when outside one). */
@@ -66,7 +129,7 @@ export class TransactionService {
 
   private runSqlite<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const attempt = async (): Promise<T> => {
-      const ctx: TxContext = { manager: undefined as unknown as EntityManager, afterCommit: [] };
+      const ctx: TxContext = { manager: undefined as unknown as EntityManager, afterCommit: [], pending: new Map() };
       if (this.turns) await this.turns.acquire(SQLITE_BUSY_MS);
       const runner = this.dataSource.createQueryRunner();
       try {
@@ -84,7 +147,11 @@ export class TransactionService {
       flags.isTransactionActive = true;
       flags.transactionDepth = 1;
       try {
-        result = await this.als.run(ctx, () => work(runner.manager));
+        result = await this.als.run(ctx, async () => {
+          const r = await work(runner.manager);
+          await this.writePending(ctx);
+          return r;
+        });
         await runner.query('COMMIT');
       } catch (e) {
         await runner.query('ROLLBACK').catch(() => undefined);
@@ -128,11 +195,15 @@ export class TransactionService {
 
   private async runMysql<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     for (let attemptNo = 1; ; attemptNo++) {
-      const ctx: TxContext = { manager: undefined as unknown as EntityManager, afterCommit: [] };
+      const ctx: TxContext = { manager: undefined as unknown as EntityManager, afterCommit: [], pending: new Map() };
       try {
         const result = await this.dataSource.transaction('READ COMMITTED', (manager) => {
           ctx.manager = manager;
-          return this.als.run(ctx, () => work(manager));
+          return this.als.run(ctx, async () => {
+            const r = await work(manager);
+            await this.writePending(ctx);
+            return r;
+          });
         });
         this.flush(ctx);
         return result;

@@ -16,6 +16,11 @@ export interface AuditInput {
   data?: Record<string, unknown> | null;
 }
 
+interface PendingEntry {
+  input: AuditInput;
+  occurredAt: Date;
+}
+
 export interface AuditVerifyResult {
   ok: boolean;
   checked: number;
@@ -31,32 +36,52 @@ export class AuditService {
   ) {}
 
   /**
-   * Appends an event to its agency's chain, inside the caller's transaction (so the event and the change
-   * it records commit or roll back together). The chain head row is locked for the append.
+   * Records an event in its agency's chain as part of the caller's transaction: the event and the change it
+   * records commit or roll back together (a savepoint rolled back drops the events recorded inside it). The
+   * entries are appended just before COMMIT, all of a transaction's at once, so the chain's head row is locked
+   * only then (on MySQL a head locked at the first entry held every other transaction of the agency until this
+   * one committed). Outside a transaction the event is appended in one of its own.
    */
   async record(input: AuditInput): Promise<void> {
-    await this.tx.run((m) => this.append(m, input));
+    const entry = { input, occurredAt: this.clock.now() };
+    const pending = this.tx.pending(this.append);
+    if (pending) pending.push(entry);
+    else await this.tx.run((m) => this.append(m, [entry]));
   }
 
-  private async append(m: EntityManager, input: AuditInput): Promise<void> {
-    const chain = input.agencyId ?? 'system';
-    const head = await this.lockHead(m, chain);
-    const occurredAt = this.clock.now();
-    const fields = {
-      chain,
-      prevHash: head.lastHash,
-      occurredAt,
-      actorId: input.actorId ?? null,
-      agencyId: input.agencyId ?? null,
-      action: input.action,
-      entityType: input.entityType,
-      entityId: input.entityId ?? null,
-      data: input.data ?? null,
-    };
-    const hash = auditHash(fields);
-    await fastInsert(m, AuditEventEntity, [{ ...fields, hash }]);
-    await fastUpdate(m, AuditChainHeadEntity, chain, { lastHash: hash, length: head.length + 1 });
-  }
+  /** Appends entries in the order recorded, chain by chain (heads locked in chain order: no lock cycles). */
+  private readonly append = async (m: EntityManager, entries: PendingEntry[]): Promise<void> => {
+    const byChain = new Map<string, PendingEntry[]>();
+    for (const e of entries) {
+      const chain = e.input.agencyId ?? 'system';
+      const list = byChain.get(chain);
+      if (list) list.push(e);
+      else byChain.set(chain, [e]);
+    }
+    for (const chain of [...byChain.keys()].sort()) {
+      const head = await this.lockHead(m, chain);
+      let prevHash = head.lastHash;
+      const rows: AuditEventEntity[] = [];
+      for (const { input, occurredAt } of byChain.get(chain)!) {
+        const fields = {
+          chain,
+          prevHash,
+          occurredAt,
+          actorId: input.actorId ?? null,
+          agencyId: input.agencyId ?? null,
+          action: input.action,
+          entityType: input.entityType,
+          entityId: input.entityId ?? null,
+          data: input.data ?? null,
+        };
+        prevHash = auditHash(fields);
+        rows.push({ ...fields, hash: prevHash } as AuditEventEntity);
+      }
+      // one statement per 50 entries (ids follow the order of the rows)
+      for (let i = 0; i < rows.length; i += 50) await fastInsert(m, AuditEventEntity, rows.slice(i, i + 50));
+      await fastUpdate(m, AuditChainHeadEntity, chain, { lastHash: prevHash, length: head.length + rows.length });
+    }
+  };
 
   /** The chain's head, locked for the append (SQLite: BEGIN IMMEDIATE already holds the write lock). Hot path. */
   private async findHead(m: EntityManager, chain: string): Promise<AuditChainHeadEntity | null> {
@@ -81,6 +106,7 @@ export class AuditService {
   }
 
   async trail(entityType: string, entityId: string): Promise<AuditEventEntity[]> {
+    await this.tx.flushPending(this.append); // what this transaction recorded so far belongs to the trail
     return this.tx.manager.find(AuditEventEntity, { where: { entityType, entityId }, order: { id: 'ASC' } });
   }
 

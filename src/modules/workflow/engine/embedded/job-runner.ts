@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { Clock, IdGenerator } from '../../../../common/clock.js';
 import { isUniqueViolation } from '../../../../database/db-errors.js';
 import { fastInsert } from '../../../../database/fast-sql.js';
+import { TransactionService } from '../../../../database/transaction.service.js';
 import { WorkflowInstanceEntity } from '../../workflow-instance.entity.js';
 import {
   WorkflowAppliedJobEntity,
@@ -38,12 +39,12 @@ export const backoffMs = (attempt: number) => Math.min(10_000 * 2 ** Math.max(0,
  */
 @Injectable()
 export class JobRunner {
-  private savepoint = 0;
   workers: Map<string, JobHandler> = new Map();
 
   constructor(
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly tx: TransactionService,
   ) {}
 
   async run(m: EntityManager, row: WorkflowInstanceEntity, run: InstanceRun, job: PendingJob): Promise<void> {
@@ -98,30 +99,28 @@ export class JobRunner {
       const applied = await m.findOneBy(WorkflowAppliedJobEntity, { jobKey: job.jobKey });
       if (applied) return { kind: 'done', result: (applied.result ?? {}) as JobResult, failed };
     }
-    const sp = `hoso_job_${++this.savepoint}`;
-    await m.query(`SAVEPOINT ${sp}`);
     try {
-      const out = await handler({
-        jobKey: job.jobKey,
-        processInstanceId: row.id,
-        processId: row.processId,
-        businessKey: row.businessKey,
-        elementId: job.info.id,
-        taskType,
-        retries: jobRow?.retries ?? job.info.retries ?? 3,
-        variables: run.contextFor(job.message),
-        headers: job.info.headers,
-        manager: m,
+      const result = await this.tx.savepoint(m, async () => {
+        const out = await handler({
+          jobKey: job.jobKey,
+          processInstanceId: row.id,
+          processId: row.processId,
+          businessKey: row.businessKey,
+          elementId: job.info.id,
+          taskType,
+          retries: jobRow?.retries ?? job.info.retries ?? 3,
+          variables: run.contextFor(job.message),
+          headers: job.info.headers,
+          manager: m,
+        });
+        const done = { variables: (out && out.variables) || {} };
+        await fastInsert(m, WorkflowAppliedJobEntity, [
+          { jobKey: job.jobKey, instanceId: row.id, appliedAt: now, result: done },
+        ]);
+        return done;
       });
-      const result = { variables: (out && out.variables) || {} };
-      await fastInsert(m, WorkflowAppliedJobEntity, [
-        { jobKey: job.jobKey, instanceId: row.id, appliedAt: now, result },
-      ]);
-      await m.query(`RELEASE SAVEPOINT ${sp}`);
       return { kind: 'done', result, failed };
     } catch (e) {
-      await m.query(`ROLLBACK TO SAVEPOINT ${sp}`);
-      await m.query(`RELEASE SAVEPOINT ${sp}`);
       if (isUniqueViolation(e)) {
         // A replay of a job already applied: continue with the recorded result, skip the effect.
         const applied = await m.findOneByOrFail(WorkflowAppliedJobEntity, { jobKey: job.jobKey });
