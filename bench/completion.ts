@@ -22,7 +22,8 @@ import {
  * one-task process, restarts the server (no engine left in memory: every completion rebuilds its instance, as a
  * task completed hours after it was created does), completes a tenth unmeasured (JIT), then the rest.
  * With --base, the other checkout's build runs in alternate rounds on the same database: the ratio is the figure
- * (the machines are shared and noisy). BENCH_ROUNDS (2) per build; BENCH_DATABASE_URL for MariaDB.
+ * (the machines are shared and noisy). BENCH_ROUNDS (2) per build; BENCH_DATABASE_URL for MariaDB. Results:
+ * completion[-mysql][-<connections> unless 32].json.
  */
 const DOCUMENTS = benchDocuments();
 const TASKS = Number(process.env.BENCH_TASKS ?? 2000);
@@ -54,7 +55,13 @@ async function round(db: ReturnType<typeof seededDb>, root: string): Promise<Rou
     const cv = await login(server.url, 'cv.vp');
     const warm = Math.floor(tasks.length / 10);
     const base = { scenario: 'task completion', url: server.url, connections: CONNECTIONS, token: cv };
-    await runLoad({ ...base, amount: warm, next: completeEach(tasks.slice(0, warm)) });
+    // autocannon needs at least one request per connection
+    await runLoad({
+      ...base,
+      connections: Math.min(CONNECTIONS, warm),
+      amount: warm,
+      next: completeEach(tasks.slice(0, warm)),
+    });
     await drain(1000);
     const rest = tasks.slice(warm);
     const cpu0 = cpuTreeMs(server.proc.pid!);
@@ -106,7 +113,7 @@ async function main(): Promise<void> {
     ],
   };
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = `completion${db.driver === 'mysql' ? '-mysql' : ''}.json`;
+  const file = `completion${db.driver === 'mysql' ? '-mysql' : ''}${CONNECTIONS === 32 ? '' : `-${CONNECTIONS}`}.json`;
   writeFileSync(join(RESULTS_DIR, file), JSON.stringify(out, null, 2));
   console.log(JSON.stringify(out.summary, null, 2));
   if (errors) process.exit(1);
