@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { completeEach, prepareCompletionTasks } from './support/completion-tasks.js';
 import { drain, runLoad } from './support/load.js';
@@ -10,6 +9,7 @@ import {
   benchDocuments,
   cpuTreeMs,
   login,
+  resultHeader,
   RESULTS_DIR,
   seededDb,
   startServer,
@@ -95,14 +95,9 @@ async function main(): Promise<void> {
     .flat()
     .reduce((a, x) => a + x.errors, 0);
   const out = {
-    benchmark: 'completion',
-    measuredAt: new Date().toISOString(),
-    database: db.driver,
-    documents: db.manifest.documents,
+    ...resultHeader('completion', db),
     tasksPerRound: TASKS,
     connections: CONNECTIONS,
-    httpWorkers: Number(process.env.BENCH_HTTP_WORKERS ?? availableParallelism()),
-    loadAverage: loadavg()[0],
     rounds,
     summary: [
       ...builds.map((b) => ({

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { COMPLETION_PROCESS_ID, prepareCompletionTasks } from './support/completion-tasks.js';
 import {
@@ -9,6 +8,7 @@ import {
   benchDocuments,
   login,
   openBenchDb,
+  resultHeader,
   RESULTS_DIR,
   seededDb,
   startServer,
@@ -74,13 +74,8 @@ async function main(): Promise<void> {
   if ((await waitingInstances(db)) !== waiting) throw new Error('a restart changed the number of waiting instances');
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const out = {
-    benchmark: 'restart',
-    measuredAt: new Date().toISOString(),
-    database: db.driver,
-    documents: db.manifest.documents,
+    ...resultHeader('restart', db),
     waitingInstances: waiting,
-    httpWorkers: Number(process.env.BENCH_HTTP_WORKERS ?? availableParallelism()),
-    loadAverage: loadavg()[0],
     readyMs: times,
     summary: builds.map((b) => ({
       metric: `restart to serving, ${waiting} instances waiting (${b.name}), median of ${ROUNDS}`,

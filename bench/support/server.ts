@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 
@@ -122,6 +122,18 @@ export function seededDb(documents: number): BenchDb {
     writeFileSync(stampFile, migrations);
   }
   return { dataDir, databaseUrl, driver, manifest: JSON.parse(readFileSync(manifestFile, 'utf8')) };
+}
+
+/** The fields every results file starts with: which benchmark, when, on what database and server. */
+export function resultHeader(benchmark: string, db: BenchDb) {
+  return {
+    benchmark,
+    measuredAt: new Date().toISOString(),
+    database: db.driver,
+    documents: db.manifest.documents,
+    httpWorkers: Number(process.env.BENCH_HTTP_WORKERS ?? availableParallelism()),
+    loadAverage: loadavg()[0],
+  };
 }
 
 /** A plain connection to the benchmark's database (no entities: for the driver's own queries), initialized. */
