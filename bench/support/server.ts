@@ -31,7 +31,12 @@ export function benchBase(): string | null {
 /** The builds a benchmark compares: this one, and the --base checkout's when given. */
 export function benchBuilds(): { name: string; root: string }[] {
   const base = benchBase();
-  return [{ name: 'this build', root: ROOT }, ...(base ? [{ name: `base (${base})`, root: base }] : [])];
+  if (!base) return [{ name: 'this build', root: ROOT }];
+  const commit = spawnSync('git', ['-C', base, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
+  return [
+    { name: 'this build', root: ROOT },
+    { name: `base (${commit || base})`, root: base },
+  ];
 }
 
 export async function freePort(): Promise<number> {
