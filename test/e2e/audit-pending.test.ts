@@ -70,6 +70,19 @@ describe('audit entries written at commit', () => {
     assert.equal((await verify()).ok, true);
   });
 
+  it('keeps the data as it was when recorded, though written at commit', async () => {
+    const a = agency(7);
+    await tx.run(async () => {
+      const data = { ids: ['x'], note: 'before' };
+      await audit.record({ agencyId: a, action: 'snapshot', entityType: 'test', entityId: 's', data });
+      data.ids.push('y');
+      data.note = 'after';
+    });
+    const [row] = await t.dataSource.query(`SELECT data FROM audit_event WHERE agency_id = ?`, [a]);
+    assert.deepEqual(JSON.parse(row.data), { ids: ['x'], note: 'before' });
+    assert.equal((await verify()).ok, true);
+  });
+
   it("a transaction's trail includes what it recorded so far", async () => {
     const a = agency(4);
     await tx.run(async () => {

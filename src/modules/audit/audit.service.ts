@@ -43,7 +43,9 @@ export class AuditService {
    * one committed). Outside a transaction the event is appended in one of its own.
    */
   async record(input: AuditInput): Promise<void> {
-    const entry = { input, occurredAt: this.clock.now() };
+    // the data as it is now (it is written at commit, and a caller may change its objects in between)
+    const data = input.data == null ? null : (JSON.parse(JSON.stringify(input.data)) as Record<string, unknown>);
+    const entry = { input: { ...input, data }, occurredAt: this.clock.now() };
     const pending = this.tx.pending(this.append);
     if (pending) pending.push(entry);
     else await this.tx.run((m) => this.append(m, [entry]));
