@@ -10,7 +10,8 @@ import { api, benchDocuments, login, RESULTS_DIR, seededDb, startServer } from '
  * npm run bench:memory [-- --documents N]: server RSS (from /proc; the cluster primary and its HTTP workers, summed and each) right
  * after start, at rest after warm-up, peak under a mixed read load (inbox, filtered list, detail) at 200
  * connections, 5 s after the load (does it come back?), then with BENCH_WAITING (500) process instances waiting
- * on a user task (the embedded engine keeps running instances in memory) and after they are completed.
+ * on a user task (the embedded engine keeps running instances in memory) and after they are completed. With each
+ * RSS figure, the PSS of the same processes (shared pages counted once in all: the memory the server occupies).
  * Target (issue 8): < 400 MB at 1M documents. Env: BENCH_DOCUMENTS (default 100000), BENCH_SECONDS (20),
  * BENCH_HTTP_WORKERS (CPUs), BENCH_WAITING (500).
  */
@@ -24,6 +25,8 @@ async function main(): Promise<void> {
   const db = seededDb(DOCUMENTS);
   const server = await startServer(db);
   const each = () => server.rssEachMb().map(Math.round);
+  const pss = {} as Record<string, number>;
+  const notePss = (k: string) => (pss[k] = Math.round(sum(server.pssEachMb())));
   const mem = {
     startedMb: 0,
     restMb: 0,
@@ -36,6 +39,7 @@ async function main(): Promise<void> {
   const note = (k: 'startedMb' | 'restMb' | 'afterMb' | 'waitingMb' | 'completedMb') => {
     mem.each[k] = each();
     mem[k] = sum(mem.each[k]);
+    notePss(k);
   };
   note('startedMb');
   try {
@@ -48,7 +52,10 @@ async function main(): Promise<void> {
     note('restMb');
     const sampler = setInterval(() => {
       const now = each();
-      if (sum(now) > mem.peakMb) [mem.peakMb, mem.each.peakMb] = [sum(now), now];
+      if (sum(now) > mem.peakMb) {
+        [mem.peakMb, mem.each.peakMb] = [sum(now), now];
+        notePss('peakMb');
+      }
     }, 200);
     let i = 0;
     const figures = await runLoad({
@@ -93,6 +100,7 @@ async function main(): Promise<void> {
       httpWorkers: Number(process.env.BENCH_HTTP_WORKERS ?? availableParallelism()),
       loadAverage: loadavg()[0],
       rssMb: mem,
+      pssMb: pss,
       load: figures,
       summary: [
         {
@@ -101,24 +109,27 @@ async function main(): Promise<void> {
         },
         {
           metric: 'RSS at rest',
-          value: `${mem.restMb} MB (${mem.each.restMb.join(' + ')})`,
+          value: `${mem.restMb} MB (${mem.each.restMb.join(' + ')}; PSS ${pss.restMb})`,
           target: '< 400 MB',
           ok: mem.restMb < 400,
         },
         {
           metric: 'RSS peak under load (200 conns of reads)',
-          value: `${mem.peakMb} MB (${(mem.each.peakMb ?? []).join(' + ')})`,
+          value: `${mem.peakMb} MB (${(mem.each.peakMb ?? []).join(' + ')}; PSS ${pss.peakMb})`,
           target: '< 400 MB',
           ok: mem.peakMb < 400,
         },
         { metric: 'RSS 5 s after load', value: `${mem.afterMb} MB (${mem.each.afterMb.join(' + ')})` },
         {
           metric: `RSS with ${tasks.length} instances waiting on a user task`,
-          value: `${mem.waitingMb} MB (${mem.each.waitingMb.join(' + ')})`,
+          value: `${mem.waitingMb} MB (${mem.each.waitingMb.join(' + ')}; PSS ${pss.waitingMb})`,
           target: '< 400 MB',
           ok: mem.waitingMb < 400,
         },
-        { metric: 'RSS after completing them', value: `${mem.completedMb} MB (${mem.each.completedMb.join(' + ')})` },
+        {
+          metric: 'RSS after completing them',
+          value: `${mem.completedMb} MB (${mem.each.completedMb.join(' + ')}; PSS ${pss.completedMb})`,
+        },
       ],
     };
     mkdirSync(RESULTS_DIR, { recursive: true });

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js'
 import { servePrimaryAuth } from './modules/auth/cluster-channel.js';
 import { LoginThrottle } from './modules/auth/login-throttle.js';
 import { WriteTurnQueue } from './database/cluster-write-turns.js';
+import { workerNodeFlags } from './config/worker-flags.js';
 
 /** Env of a forked HTTP worker: its number (1 = the one that runs background work). */
 const WORKER_INDEX = 'HOSO_HTTP_WORKER';
@@ -85,10 +86,8 @@ async function primary(config: AppConfig): Promise<void> {
       }
     });
 
-  // a heap limit per worker unless one is given already (node flags or NODE_OPTIONS)
-  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
-  if (config.httpWorkerHeapMb > 0 && !flags.some((f) => f.startsWith('--max-old-space-size')))
-    cluster.setupPrimary({ execArgv: [...process.execArgv, `--max-old-space-size=${config.httpWorkerHeapMb}`] });
+  // the workers' heap settings, unless given already (node flags or NODE_OPTIONS)
+  cluster.setupPrimary({ execArgv: workerNodeFlags(config, process.execArgv, process.env.NODE_OPTIONS) });
   // one after the other: worker 1 runs the start-up steps (demo data, deployments, recovery) alone
   for (let i = 1; i <= config.httpWorkers; i++) await fork(i);
   logger.log(`${config.httpWorkers} HTTP workers on port ${config.port}`);

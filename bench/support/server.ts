@@ -158,6 +158,8 @@ export interface BenchServer {
   rssMb(): number;
   /** RSS of each process of the server, the primary first (MB). */
   rssEachMb(): number[];
+  /** PSS of the primary and each worker (shared pages split between the processes sharing them). */
+  pssEachMb(): number[];
   stop(): Promise<void>;
 }
 
@@ -219,6 +221,7 @@ export async function startServer(db: BenchDb, env: Record<string, string> = {},
     proc,
     rssMb: () => rssTree(proc.pid!).reduce((a, b) => a + b, 0),
     rssEachMb: () => rssTree(proc.pid!),
+    pssEachMb: () => pssTree(proc.pid!),
     async stop() {
       if (proc.exitCode !== null) return;
       proc.kill('SIGTERM');
@@ -227,31 +230,13 @@ export async function startServer(db: BenchDb, env: Record<string, string> = {},
   };
 }
 
-/** CPU time (user + system, ms) a process and its descendants (cluster workers) have used, from /proc. */
-export function cpuTreeMs(pid: number): number {
-  let ms = 0;
-  const walk = (p: number) => {
-    try {
-      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
-      ms += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks (USER_HZ = 100 on Linux)
-      const children = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim();
-      for (const c of children ? children.split(/\s+/) : []) walk(Number(c));
-    } catch {
-      /* the process is gone */
-    }
-  };
-  walk(pid);
-  return ms;
-}
-
-/** RSS (MB) of a process and of its descendants (cluster workers), from /proc. */
-export function rssTree(pid: number): number[] {
+/** A process and its descendants (cluster workers), parents first, from /proc; processes gone are left out. */
+export function processTree(pid: number): number[] {
   const out: number[] = [];
   const walk = (p: number) => {
     try {
-      const status = readFileSync(`/proc/${p}/status`, 'utf8');
-      out.push(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
       const children = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim();
+      out.push(p);
       for (const c of children ? children.split(/\s+/) : []) walk(Number(c));
     } catch {
       /* the process is gone */
@@ -259,6 +244,42 @@ export function rssTree(pid: number): number[] {
   };
   walk(pid);
   return out;
+}
+
+/** A number field of a /proc file (kB), or 0 when the process is gone. */
+function procField(pid: number, file: string, field: string): number {
+  try {
+    return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/${file}`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time (user + system, ms) a process and its descendants (cluster workers) have used, from /proc. */
+export function cpuTreeMs(pid: number): number {
+  let ms = 0;
+  for (const p of processTree(pid))
+    try {
+      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
+      ms += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks (USER_HZ = 100 on Linux)
+    } catch {
+      /* the process is gone */
+    }
+  return ms;
+}
+
+/** RSS (MB) of a process and of its descendants (cluster workers), from /proc. */
+export function rssTree(pid: number): number[] {
+  return processTree(pid).map((p) => procField(p, 'status', 'VmRSS') / 1024);
+}
+
+/**
+ * PSS (MB) of a process and of its descendants: RSS with each page shared by n processes counted 1/n (the node
+ * binary's code, ~50 MB, is in every worker's RSS). Their sum is the memory the server occupies; the sum of RSS
+ * counts shared pages once per process.
+ */
+export function pssTree(pid: number): number[] {
+  return processTree(pid).map((p) => procField(p, 'smaps_rollup', 'Pss') / 1024);
 }
 
 export async function login(url: string, username: string, password = process.env.DEMO_PASSWORD ?? 'hoso-demo') {

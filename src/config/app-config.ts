@@ -124,6 +124,22 @@ export class EnvironmentVariables {
   @Max(65536)
   HTTP_WORKER_HEAP_MB?: number;
 
+  /** Heap growth of each HTTP worker in a cluster between full collections, % of what was live (0 = V8's own, up to 300). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  HTTP_WORKER_HEAP_GROWTH?: number;
+
+  /** Young-generation semi-space of each HTTP worker in a cluster, MB (0 = V8's own, 16). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1024)
+  HTTP_WORKER_SEMI_SPACE_MB?: number;
+
   /** Connections per app process to MySQL/MariaDB (each HTTP worker has its own pool). */
   @IsOptional()
   @Transform(toInt)
@@ -148,6 +164,9 @@ export class EnvironmentVariables {
 
 /** MySQL/MariaDB connections per app process when DATABASE_POOL_SIZE is not set. */
 export const DEFAULT_POOL_SIZE = 20;
+/** HTTP workers' heap growth and young generation when not set (config/worker-flags.ts). */
+export const DEFAULT_HEAP_GROWTH_PERCENT = 50;
+export const DEFAULT_SEMI_SPACE_MB = 8;
 
 export interface AppConfig {
   port: number;
@@ -176,6 +195,13 @@ export interface AppConfig {
    * a machine short of memory, not the default.
    */
   httpWorkerHeapMb: number;
+  /**
+   * How far each HTTP worker's heap grows between full collections, % of what was live after the last one (default
+   * 50; 0 = V8's own, which lets it grow to 4×). See config/worker-flags.ts for the measured trade.
+   */
+  httpWorkerHeapGrowthPercent: number;
+  /** Young-generation semi-space of each HTTP worker, MB (default 8; 0 = V8's own, 16). */
+  httpWorkerSemiSpaceMb: number;
   /**
    * Timers and recovery (engine scheduler, instance recovery, mail outbox retries, deadline mails) run in this
    * process. The cluster primary sets it to false in every HTTP worker but the first.
@@ -255,6 +281,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     uploadMaxBytes: (raw.UPLOAD_MAX_MB ?? 25) * 1024 * 1024,
     httpWorkers: raw.HTTP_WORKERS ?? 1,
     httpWorkerHeapMb: raw.HTTP_WORKER_HEAP_MB ?? 0,
+    httpWorkerHeapGrowthPercent: raw.HTTP_WORKER_HEAP_GROWTH ?? DEFAULT_HEAP_GROWTH_PERCENT,
+    httpWorkerSemiSpaceMb: raw.HTTP_WORKER_SEMI_SPACE_MB ?? DEFAULT_SEMI_SPACE_MB,
     backgroundWork: raw.HOSO_BACKGROUND_WORK ?? true,
     tsaUrl: raw.TSA_URL,
     publicHolidays: [

@@ -148,11 +148,13 @@ describe('production server with two HTTP worker processes', () => {
     for (const u of used) assert.ok(u >= total * 0.2, `CPU ticks per worker ${used.join(' / ')}: one did not serve`);
   });
 
-  it('given a heap limit for HTTP workers, then each worker runs with it and the primary without', () => {
+  it('given a heap limit for HTTP workers, then each worker runs with it and the default heap growth, the primary without', () => {
     const args = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     for (const w of childPids(server.proc.pid!))
-      assert.ok(args(w).includes('--max-old-space-size=512'), args(w).join(' '));
-    assert.ok(!args(server.proc.pid!).some((a) => a.startsWith('--max-old-space-size')));
+      for (const flag of ['--max-old-space-size=512', '--heap-growing-percent=50', '--max-semi-space-size=8'])
+        assert.ok(args(w).includes(flag), `${flag} missing: ${args(w).join(' ')}`);
+    const primary = args(server.proc.pid!);
+    assert.ok(!primary.some((a) => /^--(max-old-space-size|heap-growing-percent|max-semi-space-size)/.test(a)));
   });
 
   it('given two workers, then recovery and the engine scheduler start in one of them only', () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config/app-config.js';
+import { workerNodeFlags } from '../../src/config/worker-flags.js';
 import { dataSourceOptions } from '../../src/database/data-source-options.js';
 
 describe('configuration', () => {
@@ -59,6 +60,40 @@ describe('configuration', () => {
     assert.equal(loadConfig({ DATA_DIR: dir() }).httpWorkerHeapMb, 0);
     assert.equal(loadConfig({ DATA_DIR: dir(), HTTP_WORKER_HEAP_MB: '512' }).httpWorkerHeapMb, 512);
     assert.throws(() => loadConfig({ DATA_DIR: dir(), HTTP_WORKER_HEAP_MB: 'lots' }), /HTTP_WORKER_HEAP_MB/);
+  });
+
+  it('HTTP workers get a bounded heap growth and young generation unless configured otherwise', () => {
+    const c = loadConfig({ DATA_DIR: dir() });
+    assert.equal(c.httpWorkerHeapGrowthPercent, 50);
+    assert.equal(c.httpWorkerSemiSpaceMb, 8);
+    assert.deepEqual(workerNodeFlags(c, ['--enable-source-maps']), [
+      '--enable-source-maps',
+      '--heap-growing-percent=50',
+      '--max-semi-space-size=8',
+    ]);
+    // 0 keeps V8's own behaviour; a heap limit is added only when configured
+    const own = loadConfig({ DATA_DIR: dir(), HTTP_WORKER_HEAP_GROWTH: '0', HTTP_WORKER_SEMI_SPACE_MB: '0' });
+    assert.deepEqual(workerNodeFlags(own, []), []);
+    const limited = loadConfig({ DATA_DIR: dir(), HTTP_WORKER_HEAP_MB: '512', HTTP_WORKER_HEAP_GROWTH: '25' });
+    assert.deepEqual(workerNodeFlags(limited, []), [
+      '--max-old-space-size=512',
+      '--heap-growing-percent=25',
+      '--max-semi-space-size=8',
+    ]);
+    assert.throws(() => loadConfig({ DATA_DIR: dir(), HTTP_WORKER_HEAP_GROWTH: '-5' }), /HTTP_WORKER_HEAP_GROWTH/);
+    assert.throws(() => loadConfig({ DATA_DIR: dir(), HTTP_WORKER_SEMI_SPACE_MB: 'big' }), /HTTP_WORKER_SEMI_SPACE_MB/);
+  });
+
+  it('a heap flag already given to node (its flags or NODE_OPTIONS) wins over the configuration', () => {
+    const c = loadConfig({ DATA_DIR: dir(), HTTP_WORKER_HEAP_MB: '512' });
+    assert.deepEqual(workerNodeFlags(c, ['--heap-growing-percent=80', '--max-old-space-size=2048']), [
+      '--heap-growing-percent=80',
+      '--max-old-space-size=2048',
+      '--max-semi-space-size=8',
+    ]);
+    assert.deepEqual(workerNodeFlags(c, [], '--max-semi-space-size=32  --max-old-space-size=1024'), [
+      '--heap-growing-percent=50',
+    ]);
   });
 
   it('HTTP_WORKERS=auto is one worker per CPU; a number is kept; anything else is refused', () => {
