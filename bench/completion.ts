@@ -1,7 +1,13 @@
 import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { completeEach, prepareCompletionTasks } from './support/completion-tasks.js';
+import {
+  COMPLETION_BPMN,
+  COMPLETION_PROCESS_ID,
+  completeEach,
+  prepareCompletionTasks,
+} from './support/completion-tasks.js';
+import { engineFloor } from './support/engine-floor.js';
 import { drain, runLoad } from './support/load.js';
 import {
   api,
@@ -22,8 +28,9 @@ import {
  * one-task process, restarts the server (no engine left in memory: every completion rebuilds its instance, as a
  * task completed hours after it was created does), completes a tenth unmeasured (JIT), then the rest.
  * With --base, the other checkout's build runs in alternate rounds on the same database: the ratio is the figure
- * (the machines are shared and noisy). BENCH_ROUNDS (2) per build; BENCH_DATABASE_URL for MariaDB. Results:
- * completion[-mysql][-<connections> unless 32].json.
+ * (the machines are shared and noisy). BENCH_ROUNDS (2) per build; BENCH_DATABASE_URL for MariaDB. Then, with no
+ * server running, the engine's own CPU per completion (bench/support/engine-floor.ts), a floor under the figure.
+ * Results: completion[-mysql][-<connections> unless 32].json.
  */
 const DOCUMENTS = benchDocuments();
 const TASKS = Number(process.env.BENCH_TASKS ?? 2000);
@@ -90,6 +97,9 @@ async function main(): Promise<void> {
       rounds[b.name].push(x);
       console.log(`${b.name}: ${JSON.stringify(x)}`);
     }
+  // with no server running: the engine's own part of a completion, in this process
+  const floor = await engineFloor(COMPLETION_BPMN, COMPLETION_PROCESS_ID);
+  console.log(`engine alone: ${JSON.stringify(floor)}`);
   const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100;
   const errors = Object.values(rounds)
     .flat()
@@ -99,11 +109,17 @@ async function main(): Promise<void> {
     tasksPerRound: TASKS,
     connections: CONNECTIONS,
     rounds,
+    engineFloor: floor,
     summary: [
       ...builds.map((b) => ({
         metric: `task completions/s at ${CONNECTIONS} connections, ${db.driver} (${b.name}), mean of ${ROUNDS}`,
         value: `${mean(rounds[b.name].map((x) => x.perSecond))}/s, ${mean(rounds[b.name].map((x) => x.cpuMsEach))} ms CPU each, p99 ${mean(rounds[b.name].map((x) => x.p99))} ms`,
       })),
+      {
+        metric:
+          'the engine alone per completion (bpmn-engine recovered from saved state, task signalled, run to its end, state saved; in memory, no database or HTTP)',
+        value: `${floor.msEach} ms CPU each: at most ${floor.bestPerSecond}/s on all cores`,
+      },
       { metric: `completion errors (${db.driver})`, value: errors, target: 0, ok: errors === 0 },
     ],
   };
