@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server as HttpServer } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger, ValidationPipe, type ValidationError } from '@nestjs/common';
@@ -106,6 +107,18 @@ export async function createApp(
     new Logger('Web').warn(`frontend not built (${FRONTEND_DIST}); run "npm run build:web"`);
   }
   await app.init();
+  keepIdleConnections(app.getHttpServer() as HttpServer);
   await app.get(StartupService).ready;
   return app;
+}
+
+/**
+ * Idle keep-alive connections stay open 65 s (Node's own: 5 s). A client that sends on a connection just as the
+ * server closes it gets a reset — a reverse proxy answers 502, the load benchmark counted an error — and proxies
+ * keep idle upstream connections up to 60 s (nginx, most load balancers), so the server must keep them longer.
+ */
+export const KEEP_ALIVE_MS = 65_000;
+function keepIdleConnections(server: HttpServer): void {
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1000; // above it, as is usual behind a proxy
 }

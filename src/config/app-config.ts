@@ -124,7 +124,7 @@ export class EnvironmentVariables {
   @Max(65536)
   HTTP_WORKER_HEAP_MB?: number;
 
-  /** Heap growth of each HTTP worker in a cluster between full collections, % of what was live (0 = V8's own, up to 300). */
+  /** Heap growth of each HTTP worker in a cluster between full collections, % of what was live (0 = V8's own: up to 300). */
   @IsOptional()
   @Transform(toInt)
   @IsInt()
@@ -165,7 +165,7 @@ export class EnvironmentVariables {
 /** MySQL/MariaDB connections per app process when DATABASE_POOL_SIZE is not set. */
 export const DEFAULT_POOL_SIZE = 20;
 /** HTTP workers' heap growth and young generation when not set (config/worker-flags.ts). */
-export const DEFAULT_HEAP_GROWTH_PERCENT = 50;
+export const DEFAULT_HEAP_GROWTH_PERCENT = 100;
 export const DEFAULT_SEMI_SPACE_MB = 8;
 
 export interface AppConfig {
@@ -197,7 +197,7 @@ export interface AppConfig {
   httpWorkerHeapMb: number;
   /**
    * How far each HTTP worker's heap grows between full collections, % of what was live after the last one (default
-   * 50; 0 = V8's own, which lets it grow to 4×). See config/worker-flags.ts for the measured trade.
+   * 100; 0 = V8's own, which lets it grow to 4×). See config/worker-flags.ts for the measured trade.
    */
   httpWorkerHeapGrowthPercent: number;
   /** Young-generation semi-space of each HTTP worker, MB (default 8; 0 = V8's own, 16). */

@@ -4,12 +4,15 @@ import type { AppConfig } from './app-config.js';
  * Node flags of the HTTP workers a cluster primary forks: its own flags, plus the heap settings of the
  * configuration unless those flags (or NODE_OPTIONS) already set them.
  *  - `--heap-growing-percent`: V8 lets a heap grow to up to 4× what was live after its last full collection before
- *    the next one. Under load a worker kept ~66 MB live but grew to ~280 MB between collections; at 50 % it
- *    collects at ~1.5× (measured: two workers 620 → 422 MB under reads, 782 → 567 MB after completing 500 tasks,
- *    for ~7 % more CPU per task completion and no change in read throughput; bench/README.md).
+ *    the next one: under load a worker kept ~66 MB live and grew to ~280 MB between collections. At 100 % it
+ *    collects at ~2×.
  *  - `--max-semi-space-size`: the young generation (V8's own: 16 MB per semi-space on 64-bit) never shrinks once
  *    grown; 8 MB saves ~15 MB per worker.
- *  - `--max-old-space-size`: a hard limit, only when configured (a worker above it crashes).
+ *  - `--max-old-space-size`: a hard limit, only when configured (a worker whose live data outgrows it crashes).
+ * Measured with two workers at 1M documents, two rounds each (bench/README.md, sixth pass): 100 % and 8 MB keep
+ * reads at 200 connections under ~485 MB instead of ~625, and 500 completed tasks under ~525 MB instead of ~805,
+ * for 0–3 % more CPU per completion and the same completion p99 at 100 users. 50 % and 8 MB went down to ~430 MB
+ * but nearly tripled that p99 (158–189 ms against 58).
  */
 export function workerNodeFlags(
   config: Pick<AppConfig, 'httpWorkerHeapMb' | 'httpWorkerHeapGrowthPercent' | 'httpWorkerSemiSpaceMb'>,

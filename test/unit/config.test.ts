@@ -64,11 +64,11 @@ describe('configuration', () => {
 
   it('HTTP workers get a bounded heap growth and young generation unless configured otherwise', () => {
     const c = loadConfig({ DATA_DIR: dir() });
-    assert.equal(c.httpWorkerHeapGrowthPercent, 50);
+    assert.equal(c.httpWorkerHeapGrowthPercent, 100);
     assert.equal(c.httpWorkerSemiSpaceMb, 8);
     assert.deepEqual(workerNodeFlags(c, ['--enable-source-maps']), [
       '--enable-source-maps',
-      '--heap-growing-percent=50',
+      '--heap-growing-percent=100',
       '--max-semi-space-size=8',
     ]);
     // 0 keeps V8's own behaviour; a heap limit is added only when configured
@@ -92,7 +92,7 @@ describe('configuration', () => {
       '--max-semi-space-size=8',
     ]);
     assert.deepEqual(workerNodeFlags(c, [], '--max-semi-space-size=32  --max-old-space-size=1024'), [
-      '--heap-growing-percent=50',
+      '--heap-growing-percent=100',
     ]);
   });
 
