@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { completeEach, prepareCompletionTasks } from './support/completion-tasks.js';
-import { runLoad } from './support/load.js';
+import { mixedReads, runLoad } from './support/load.js';
 import { api, benchDocuments, login, RESULTS_DIR, seededDb, startServer } from './support/server.js';
 
 /**
@@ -43,11 +43,7 @@ async function main(): Promise<void> {
   };
   note('startedMb');
   try {
-    const m = db.manifest.bench;
-    const leader = await login(server.url, m.leader);
-    const staff = await Promise.all(m.staff.slice(0, 20).map((u) => login(server.url, u)));
-    const list = await api(server.url, leader, 'GET', '/api/documents?direction=incoming&pageSize=50');
-    const ids = ((list.body?.items ?? []) as { id: string }[]).map((x) => x.id);
+    const reads = await mixedReads(server.url, db.manifest.bench);
     await new Promise((r) => setTimeout(r, 3000));
     note('restMb');
     const sampler = setInterval(() => {
@@ -57,19 +53,12 @@ async function main(): Promise<void> {
         notePss('peakMb');
       }
     }, 200);
-    let i = 0;
     const figures = await runLoad({
       scenario: 'mixed reads',
       url: server.url,
       connections: 200,
       seconds: SECONDS,
-      token: () => (i % 3 === 0 ? staff[i % staff.length] : leader),
-      next: () => {
-        i++;
-        if (i % 3 === 0) return { path: '/api/tasks?scope=mine&state=open' };
-        if (i % 3 === 1 && ids.length) return { path: `/api/documents/${ids[i % ids.length]}` };
-        return { path: `/api/documents?direction=outgoing&q=${encodeURIComponent('kế hoạch')}&page=${(i % 20) + 1}` };
-      },
+      ...reads,
     });
     clearInterval(sampler);
     await new Promise((r) => setTimeout(r, 5000));

@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { Agent, request } from 'node:http';
+import { api, login } from './server.js';
 
 export interface LoadFigures {
   scenario: string;
@@ -223,4 +224,28 @@ export function table(rows: LoadFigures[]): string {
         `| ${r.scenario} | ${r.model} | ${r.connections} | ${r.throughput} | ${r.p50} | ${r.p99} | ${r.p99Connected ?? ''} | ${r.requests} | ${r.non2xx} | ${r.errors} | ${r.generatorCpu ?? ''} |`,
     ),
   ].join('\n');
+}
+
+/**
+ * The mixed read load of bench:memory and bench:heap: a third each of inbox (staff rotating), document detail
+ * and a page of the outgoing list searched for "kế hoạch" (the leader). Logs in and picks the documents itself.
+ */
+export async function mixedReads(
+  url: string,
+  bench: { leader: string; staff: string[] },
+): Promise<Pick<LoadOptions, 'token' | 'next'>> {
+  const leader = await login(url, bench.leader);
+  const staff = await Promise.all(bench.staff.slice(0, 20).map((u) => login(url, u)));
+  const list = await api(url, leader, 'GET', '/api/documents?direction=incoming&pageSize=50');
+  const ids = ((list.body?.items ?? []) as { id: string }[]).map((x) => x.id);
+  let i = 0;
+  return {
+    token: () => (i % 3 === 0 ? staff[i % staff.length] : leader),
+    next: () => {
+      i++;
+      if (i % 3 === 0) return { path: '/api/tasks?scope=mine&state=open' };
+      if (i % 3 === 1 && ids.length) return { path: `/api/documents/${ids[i % ids.length]}` };
+      return { path: `/api/documents?direction=outgoing&q=${encodeURIComponent('kế hoạch')}&page=${(i % 20) + 1}` };
+    },
+  };
 }

@@ -9,10 +9,10 @@ import type { AppConfig } from './app-config.js';
  *  - `--max-semi-space-size`: the young generation (V8's own: 16 MB per semi-space on 64-bit) never shrinks once
  *    grown; 8 MB saves ~15 MB per worker.
  *  - `--max-old-space-size`: a hard limit, only when configured (a worker whose live data outgrows it crashes).
- * Measured with two workers at 1M documents, two rounds each (bench/README.md, sixth pass): 100 % and 8 MB keep
- * reads at 200 connections under ~485 MB instead of ~625, and 500 completed tasks under ~525 MB instead of ~805,
- * for 0–3 % more CPU per completion and the same completion p99 at 100 users. 50 % and 8 MB went down to ~430 MB
- * but nearly tripled that p99 (158–189 ms against 58).
+ * Measured with two workers at 1M documents, four rounds each (`npm run bench:heap`, bench/README.md sixth pass):
+ * 100 % and 8 MB take ~12 % off the peak RSS under reads and ~40 % off the memory left after completing tasks, for
+ * ~5 % more CPU per completion and the same completion p99 at 100 users; 50 % saves more but tripled that p99 in
+ * two rounds of four.
  */
 export function workerNodeFlags(
   config: Pick<AppConfig, 'httpWorkerHeapMb' | 'httpWorkerHeapGrowthPercent' | 'httpWorkerSemiSpaceMb'>,
