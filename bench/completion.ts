@@ -10,11 +10,13 @@ import {
 import { engineFloor } from './support/engine-floor.js';
 import { drain, runLoad } from './support/load.js';
 import {
+  alternatingRounds,
   api,
   benchBuilds,
   benchDocuments,
   cpuTreeMs,
   login,
+  mean,
   resultHeader,
   RESULTS_DIR,
   seededDb,
@@ -90,17 +92,10 @@ async function round(db: ReturnType<typeof seededDb>, root: string): Promise<Rou
 async function main(): Promise<void> {
   const builds = benchBuilds();
   const db = seededDb(DOCUMENTS);
-  const rounds: Record<string, Round[]> = Object.fromEntries(builds.map((b) => [b.name, []]));
-  for (let r = 0; r < ROUNDS; r++)
-    for (const b of r % 2 ? [...builds].reverse() : builds) {
-      const x = await round(db, b.root);
-      rounds[b.name].push(x);
-      console.log(`${b.name}: ${JSON.stringify(x)}`);
-    }
+  const rounds = await alternatingRounds(builds, ROUNDS, (b) => round(db, b.root));
   // with no server running: the engine's own part of a completion, in this process
   const floor = await engineFloor(COMPLETION_BPMN, COMPLETION_PROCESS_ID);
   console.log(`engine alone: ${JSON.stringify(floor)}`);
-  const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100;
   const errors = Object.values(rounds)
     .flat()
     .reduce((a, x) => a + x.errors, 0);

@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { completeEach, prepareCompletionTasks } from './support/completion-tasks.js';
 import { drain, mixedReads, runLoad, runUsers } from './support/load.js';
 import {
+  alternatingRounds,
   api,
   benchDocuments,
   cpuTreeMs,
   login,
+  mean,
   pssTree,
   resultHeader,
   RESULTS_DIR,
@@ -94,14 +96,7 @@ async function round(db: ReturnType<typeof seededDb>, growth: number, semi: numb
 
 async function main(): Promise<void> {
   const db = seededDb(DOCUMENTS);
-  const rounds: Record<string, Round[]> = Object.fromEntries(VARIANTS.map((v) => [v.name, []]));
-  for (let r = 0; r < ROUNDS; r++)
-    for (const v of r % 2 ? [...VARIANTS].reverse() : VARIANTS) {
-      const x = await round(db, v.growth, v.semi);
-      rounds[v.name].push(x);
-      console.log(`heap ${v.name}: ${JSON.stringify(x)}`);
-    }
-  const mean = (xs: number[]) => Math.round((sum(xs) / xs.length) * 100) / 100;
+  const rounds = await alternatingRounds(VARIANTS, ROUNDS, (v) => round(db, v.growth, v.semi));
   const of = (name: string, k: keyof Round) => mean(rounds[name].map((x) => x[k]));
   const errors = sum(Object.values(rounds).flatMap((xs) => xs.map((x) => x.errors)));
   const out = {

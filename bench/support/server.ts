@@ -129,6 +129,28 @@ export function seededDb(documents: number): BenchDb {
   return { dataDir, databaseUrl, driver, manifest: JSON.parse(readFileSync(manifestFile, 'utf8')) };
 }
 
+/**
+ * Measures every variant (builds, settings) `rounds` times, in alternating order (A B, B A, …), so that what the
+ * shared machine does meanwhile falls on all of them alike; the figures per variant name, in round order.
+ */
+export async function alternatingRounds<V extends { name: string }, R>(
+  variants: V[],
+  rounds: number,
+  measure: (variant: V) => Promise<R>,
+): Promise<Record<string, R[]>> {
+  const out: Record<string, R[]> = Object.fromEntries(variants.map((v) => [v.name, []]));
+  for (let r = 0; r < rounds; r++)
+    for (const v of r % 2 ? [...variants].reverse() : variants) {
+      const x = await measure(v);
+      out[v.name].push(x);
+      console.log(`${v.name}: ${JSON.stringify(x)}`);
+    }
+  return out;
+}
+
+/** Mean of figures, to 2 decimals. */
+export const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100;
+
 /** The fields every results file starts with: which benchmark, when, on what database and server. */
 export function resultHeader(benchmark: string, db: BenchDb) {
   return {
