@@ -11,8 +11,8 @@ import type { AppConfig } from './app-config.js';
  *  - `--max-old-space-size`: a hard limit, only when configured (a worker whose live data outgrows it crashes).
  * Measured with two workers at 1M documents, four rounds each (`npm run bench:heap`, bench/README.md sixth pass):
  * 100 % and 8 MB take ~12 % off the peak RSS under reads and ~40 % off the memory left after completing tasks, for
- * ~5 % more CPU per completion and the same completion p99 at 100 users; 50 % saves more but tripled that p99 in
- * two rounds of four.
+ * ~5 % more CPU per completion (the completion p99 at 100 users stayed within its run-to-run noise); 50 % saves
+ * more for ~10 % more CPU and had the worst completion tails.
  */
 export function workerNodeFlags(
   config: Pick<AppConfig, 'httpWorkerHeapMb' | 'httpWorkerHeapGrowthPercent' | 'httpWorkerSemiSpaceMb'>,
