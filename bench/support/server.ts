@@ -74,24 +74,26 @@ export function seededDb(documents: number): BenchDb {
   const dataDir = join(process.env.BENCH_DATA_DIR ?? join(tmpdir(), 'hoso-bench'), `${driver}-${documents}`);
   mkdirSync(dataDir, { recursive: true });
   let databaseUrl = `sqlite:${join(dataDir, 'hoso.sqlite')}`;
+  let present = existsSync(join(dataDir, 'hoso.sqlite'));
   if (mysqlBase) {
     const u = new URL(mysqlBase.replace(/^mariadb:/, 'mysql:'));
     const name = `hoso_bench_${documents}`;
-    const admin = spawnSync('mysql', [
-      '-h',
-      u.hostname,
-      '-P',
-      u.port || '3306',
-      '-u',
-      u.username || 'root',
-      '-e',
-      `CREATE DATABASE IF NOT EXISTS ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
-    ]);
+    const mysql = (sql: string) =>
+      spawnSync('mysql', ['-h', u.hostname, '-P', u.port || '3306', '-u', u.username || 'root', '-N', '-e', sql], {
+        encoding: 'utf8',
+      });
+    present = mysql(`SHOW DATABASES LIKE '${name}'`).stdout.trim() === name;
+    const admin = mysql(`CREATE DATABASE IF NOT EXISTS ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     if (admin.status !== 0) throw new Error(`cannot create ${name}: ${admin.stderr}`);
     u.pathname = `/${name}`;
     databaseUrl = u.toString();
   }
   const manifestFile = join(dataDir, 'seed-scale.json');
+  if (existsSync(manifestFile) && !present) {
+    // e.g. the database was dropped since: the manifest alone would start the benchmark on an empty database
+    console.log('the generated province is gone from its database: generating it again');
+    rmSync(manifestFile);
+  }
   // a seeded schema is only reusable with the same migrations: after a schema change, seed again
   const migrations = readdirSync(join(ROOT, 'dist', 'src', 'database', 'migrations'))
     .filter((f) => f.endsWith('.js'))
