@@ -1,5 +1,5 @@
 import { PDFDocument, PDFFont, PDFPage, rgb } from 'pdf-lib';
-import { embedFonts, mm, nfc, wrapText, type PdfFonts } from '../registers/index.js';
+import { embedFonts, mm, nfc, textWidth, wrapText, wrapWords, type PdfFonts } from '../registers/index.js';
 import type { LayoutDirective } from './templates/document-templates.js';
 
 export interface RenderInput {
@@ -64,7 +64,7 @@ class Cursor {
     // The first page is not numbered; later pages carry their number centred in the top margin.
     const n = String(this.pages);
     this.page.drawText(n, {
-      x: (A4.w - this.f.regular.widthOfTextAtSize(n, 13)) / 2,
+      x: (A4.w - textWidth(this.f.regular, n, 13)) / 2,
       y: A4.h - mm(12),
       size: 13,
       font: this.f.regular,
@@ -73,7 +73,7 @@ class Cursor {
   }
   centred(text: string, font: PDFFont, size: number, x0: number, width: number, advance = size * 1.25): number {
     const t = nfc(text);
-    const w = font.widthOfTextAtSize(t, size);
+    const w = textWidth(font, t, size);
     this.page.drawText(t, { x: x0 + (width - w) / 2, y: this.y - size, size, font });
     this.y -= advance;
     return w;
@@ -100,29 +100,20 @@ function wrapCentred(c: Cursor, text: string, font: PDFFont, size: number, x0: n
 function paragraph(c: Cursor, f: PdfFonts, text: string): void {
   const indent = mm(12.7);
   const words = nfc(text).split(/\s+/).filter(Boolean);
-  const lines: string[][] = [];
-  let cur: string[] = [];
-  let width = CONTENT_W - indent;
-  for (const w of words) {
-    const candidate = [...cur, w].join(' ');
-    if (cur.length && f.regular.widthOfTextAtSize(candidate, BODY) > width) {
-      lines.push(cur);
-      cur = [w];
-      width = CONTENT_W;
-    } else cur.push(w);
-  }
-  if (cur.length) lines.push(cur);
+  const lines = words.length
+    ? wrapWords(words, f.regular, BODY, (i) => (i === 0 ? CONTENT_W - indent : CONTENT_W))
+    : [];
   lines.forEach((ws, i) => {
     c.need(LINE);
     const x0 = M.left + (i === 0 ? indent : 0);
     const avail = CONTENT_W - (i === 0 ? indent : 0);
     const last = i === lines.length - 1;
-    const textW = ws.reduce((s, w) => s + f.regular.widthOfTextAtSize(w, BODY), 0);
-    const gap = !last && ws.length > 1 ? (avail - textW) / (ws.length - 1) : f.regular.widthOfTextAtSize(' ', BODY);
+    const textW = ws.reduce((s, w) => s + textWidth(f.regular, w, BODY), 0);
+    const gap = !last && ws.length > 1 ? (avail - textW) / (ws.length - 1) : textWidth(f.regular, ' ', BODY);
     let x = x0;
     for (const w of ws) {
       c.page.drawText(w, { x, y: c.y - BODY, size: BODY, font: f.regular });
-      x += f.regular.widthOfTextAtSize(w, BODY) + gap;
+      x += textWidth(f.regular, w, BODY) + gap;
     }
     c.y -= LINE;
   });
@@ -151,10 +142,10 @@ export async function renderDocumentPdf(input: RenderInput): Promise<RenderedPdf
   const numberSlot = blank
     ? {
         page: 1,
-        x: M.left + (LEFT_COL_W - lineW) / 2 + f.regular.widthOfTextAtSize(blank[1], 13),
+        x: M.left + (LEFT_COL_W - lineW) / 2 + textWidth(f.regular, blank[1], 13),
         y: lineY,
         size: 13,
-        width: f.regular.widthOfTextAtSize(blank[2], 13),
+        width: textWidth(f.regular, blank[2], 13),
       }
     : undefined;
   if (input.isLetter) wrapCentred(c, `V/v ${input.subject}`, f.regular, 12, M.left, LEFT_COL_W);

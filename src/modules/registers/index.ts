@@ -7,4 +7,4 @@ export {
   type RegisterEntryView,
 } from './registers.service.js';
 export { formatNumber } from './register-layouts.js';
-export { embedFonts, wrapText, nfc, mm, type PdfFonts } from './pdf-text.js';
+export { embedFonts, wrapText, wrapWords, textWidth, nfc, mm, type PdfFonts } from './pdf-text.js';

@@ -1,41 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { lazyRequire } from '../../common/lazy-require.js';
 import type { PDFDocument, PDFFont } from 'pdf-lib';
-
-const fontkit = lazyRequire<typeof import('@pdf-lib/fontkit')>('@pdf-lib/fontkit');
+import { tinosBytes, useTinos, type TinosStyle } from '../../common/tinos-fonts.js';
 
 /**
- * Shared PDF text helpers: Tinos (metric-compatible with Times New Roman, full Vietnamese coverage, from
- * @expo-google-fonts/tinos) embedded as a subset, and line wrapping. pdf-lib does no shaping, so every string
- * is NFC-normalised before measuring or drawing (stack trap 12).
+ * Shared PDF text helpers: Tinos (common/tinos-fonts.ts) embedded whole — pdf-lib 1.17's subsetter drops most of
+ * its glyphs — and line wrapping. pdf-lib does no shaping, so every string is NFC-normalised before measuring or
+ * drawing (stack trap 12).
  */
-export interface PdfFonts {
-  regular: PDFFont;
-  bold: PDFFont;
-  italic: PDFFont;
-  boldItalic: PDFFont;
-}
-
-const FONT_FILES = {
-  regular: '400Regular/Tinos_400Regular.ttf',
-  bold: '700Bold/Tinos_700Bold.ttf',
-  italic: '400Regular_Italic/Tinos_400Regular_Italic.ttf',
-  boldItalic: '700Bold_Italic/Tinos_700Bold_Italic.ttf',
-} as const;
-
-const cache = new Map<string, Buffer>();
-function fontBytes(file: string): Buffer {
-  let b = cache.get(file);
-  if (!b) {
-    b = readFileSync(require.resolve(`@expo-google-fonts/tinos/${file}`));
-    cache.set(file, b);
-  }
-  return b;
-}
+export type PdfFonts = Record<TinosStyle, PDFFont>;
 
 export async function embedFonts(doc: PDFDocument): Promise<PdfFonts> {
-  doc.registerFontkit(fontkit());
-  const embed = (k: keyof typeof FONT_FILES) => doc.embedFont(fontBytes(FONT_FILES[k]), { subset: false });
+  useTinos(doc);
+  const embed = (style: TinosStyle) => doc.embedFont(tinosBytes(style), { subset: false });
   return {
     regular: await embed('regular'),
     bold: await embed('bold'),
@@ -46,30 +21,65 @@ export async function embedFonts(doc: PDFDocument): Promise<PdfFonts> {
 
 export const nfc = (s: string | null | undefined): string => (s ?? '').normalize('NFC');
 
-/** Greedy word wrap; words longer than the width are broken by characters. */
-export function wrapText(text: string, font: PDFFont, size: number, width: number): string[] {
-  const out: string[] = [];
-  for (const para of nfc(text).split(/\r?\n/)) {
-    let line = '';
-    for (const word of para.split(/\s+/).filter(Boolean)) {
-      const candidate = line ? `${line} ${word}` : word;
-      if (font.widthOfTextAtSize(candidate, size) <= width) {
-        line = candidate;
-        continue;
-      }
-      if (line) out.push(line);
-      let rest = word;
-      while (font.widthOfTextAtSize(rest, size) > width && rest.length > 1) {
-        let cut = rest.length - 1;
-        while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > width) cut--;
-        out.push(rest.slice(0, cut));
-        rest = rest.slice(cut);
-      }
-      line = rest;
-    }
-    out.push(line);
+/**
+ * Width of `text` in `font` at `size`. pdf-lib has fontkit lay out (GSUB/GPOS) every string it measures, ~0.1 ms
+ * for a word of Tinos; each string is measured once per process and font (the width is linear in the size).
+ */
+export function textWidth(font: PDFFont, text: string, size: number): number {
+  let own = widths.get(font.name);
+  if (!own) widths.set(font.name, (own = new Map()));
+  let w = own.get(text);
+  if (w === undefined) {
+    if (own.size >= WIDTHS_KEPT) own.clear();
+    own.set(text, (w = font.widthOfTextAtSize(text, 1000)));
   }
-  return out;
+  return (w * size) / 1000;
+}
+const WIDTHS_KEPT = 50_000;
+const widths = new Map<string, Map<string, number>>();
+
+/**
+ * Greedy word wrap of one paragraph's words into lines (`width(i)`: the width of line i, for a first-line indent);
+ * a word longer than its line is broken by characters. A line's width is the sum of its words and spaces,
+ * measured exactly (as one string) only when that sum comes within a point of the limit — measuring every
+ * candidate line as a whole made wrapping quadratic in the paragraph's length.
+ */
+export function wrapWords(words: string[], font: PDFFont, size: number, width: (line: number) => number): string[][] {
+  const lines: string[][] = [];
+  const space = textWidth(font, ' ', size);
+  let line: string[] = [];
+  let used = 0;
+  for (const word of words) {
+    const limit = width(lines.length);
+    const ww = textWidth(font, word, size);
+    const candidate = line.length ? used + space + ww : ww;
+    const fits =
+      candidate <= limit - 1 || (candidate <= limit + 1 && textWidth(font, [...line, word].join(' '), size) <= limit);
+    if (fits) {
+      line.push(word);
+      used = candidate;
+      continue;
+    }
+    if (line.length) lines.push(line);
+    let rest = word;
+    while (rest.length > 1 && textWidth(font, rest, size) > width(lines.length)) {
+      let cut = rest.length - 1;
+      while (cut > 1 && textWidth(font, rest.slice(0, cut), size) > width(lines.length)) cut--;
+      lines.push([rest.slice(0, cut)]);
+      rest = rest.slice(cut);
+    }
+    line = [rest];
+    used = textWidth(font, rest, size);
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** Greedy word wrap of a text's paragraphs (one line each at least); words longer than the width are broken. */
+export function wrapText(text: string, font: PDFFont, size: number, width: number): string[] {
+  return nfc(text)
+    .split(/\r?\n/)
+    .flatMap((para) => wrapWords(para.split(/\s+/).filter(Boolean), font, size, () => width).map((l) => l.join(' ')));
 }
 
 /** Millimetres to PDF points. */

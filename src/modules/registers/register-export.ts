@@ -1,5 +1,5 @@
 import { PDFDocument, rgb } from 'pdf-lib';
-import { embedFonts, mm, nfc, wrapText } from './pdf-text.js';
+import { embedFonts, mm, nfc, textWidth, wrapText } from './pdf-text.js';
 import { registerTitle, type RegisterColumn } from './register-layouts.js';
 import type { RegisterDirection } from './register.entity.js';
 import { lazyRequire } from '../../common/lazy-require.js';
@@ -57,7 +57,7 @@ export async function registerPdf(p: RegisterPrintout): Promise<Buffer> {
   let y = H - margin.top;
   const center = (text: string, font = f.bold, s = 13) => {
     const t = nfc(text);
-    page.drawText(t, { x: (W - font.widthOfTextAtSize(t, s)) / 2, y, size: s, font });
+    page.drawText(t, { x: (W - textWidth(font, t, s)) / 2, y, size: s, font });
     y -= s * 1.5;
   };
   center(p.agencyName.toUpperCase(), f.bold, 12);

@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import type * as Fontkit from '@pdf-lib/fontkit';
 import {
   appendBezierCurve,
   closePath,
@@ -14,9 +11,7 @@ import {
   type Color,
   type PDFOperator,
 } from 'pdf-lib';
-import { lazyRequire } from '../../common/lazy-require.js';
-
-const fontkit = lazyRequire<typeof Fontkit>('@pdf-lib/fontkit');
+import { tinosFont, type TinosStyle } from '../../common/tinos-fonts.js';
 
 /**
  * Text of the signature appearances drawn as glyph outlines (Tinos: Times New Roman metrics, full Vietnamese).
@@ -24,29 +19,12 @@ const fontkit = lazyRequire<typeof Fontkit>('@pdf-lib/fontkit');
  * appearance stream, so no font is embedded per signature. (pdf-lib 1.17's font subsetting drops most glyphs of
  * Tinos, and a full embedding would add ~500 KB to every signature.)
  */
-const FONT_DIR = dirname(require.resolve('@expo-google-fonts/tinos/package.json'));
-const FONT_FILES = {
-  regular: '400Regular/Tinos_400Regular.ttf',
-  italic: '400Regular_Italic/Tinos_400Regular_Italic.ttf',
-  bold: '700Bold/Tinos_700Bold.ttf',
-} as const;
-export type FontStyle = keyof typeof FONT_FILES;
+export type FontStyle = Exclude<TinosStyle, 'boldItalic'>;
 
 interface Command {
   command: string;
   args: number[];
 }
-const fonts = new Map<FontStyle, Fontkit.Font>();
-
-function fontOf(style: FontStyle): Fontkit.Font {
-  let f = fonts.get(style);
-  if (!f) {
-    f = fontkit().create(readFileSync(join(FONT_DIR, FONT_FILES[style])));
-    fonts.set(style, f);
-  }
-  return f;
-}
-
 export interface ShapedText {
   width: number;
   size: number;
@@ -55,7 +33,7 @@ export interface ShapedText {
 }
 
 export function shape(style: FontStyle, text: string, size: number): ShapedText {
-  const f = fontOf(style);
+  const f = tinosFont(style);
   const run = f.layout(text.normalize('NFC'));
   const scale = size / f.unitsPerEm;
   let pen = 0;

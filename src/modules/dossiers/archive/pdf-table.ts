@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { lazyRequire } from '../../../common/lazy-require.js';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-import { nfc, wrapText } from '../../registers/index.js';
-
-const fontkit = lazyRequire<typeof import('@pdf-lib/fontkit')>('@pdf-lib/fontkit');
+import { tinosBytes, useTinos } from '../../../common/tinos-fonts.js';
+import { nfc, textWidth, wrapText } from '../../registers/index.js';
 
 /**
  * Renders the archival lists of Decree 30/2020 appendix V (document index, transfer list, handover minutes)
@@ -26,13 +23,6 @@ export interface TablePdf {
   createdAt: Date;
 }
 
-const fontCache = new Map<string, Buffer>();
-const fontBytes = (file: string) => {
-  let b = fontCache.get(file);
-  if (!b) fontCache.set(file, (b = readFileSync(require.resolve(`@expo-google-fonts/tinos/${file}`))));
-  return b;
-};
-
 const W = 842;
 const H = 595;
 const MARGIN = 40;
@@ -41,19 +31,19 @@ const LINE = 12.5;
 
 export async function newPdf(createdAt: Date): Promise<{ doc: PDFDocument; regular: PDFFont; bold: PDFFont }> {
   const doc = await PDFDocument.create();
-  doc.registerFontkit(fontkit());
+  useTinos(doc);
   doc.setCreationDate(createdAt);
   doc.setModificationDate(createdAt);
   doc.setProducer('hoso');
   doc.setCreator('hoso');
-  const regular = await doc.embedFont(fontBytes('400Regular/Tinos_400Regular.ttf'), { subset: false });
-  const bold = await doc.embedFont(fontBytes('700Bold/Tinos_700Bold.ttf'), { subset: false });
+  const regular = await doc.embedFont(tinosBytes('regular'), { subset: false });
+  const bold = await doc.embedFont(tinosBytes('bold'), { subset: false });
   return { doc, regular, bold };
 }
 
 export function centered(page: PDFPage, text: string, y: number, font: PDFFont, size: number, width = W): void {
   const t = nfc(text);
-  page.drawText(t, { x: (width - font.widthOfTextAtSize(t, size)) / 2, y, size, font });
+  page.drawText(t, { x: (width - textWidth(font, t, size)) / 2, y, size, font });
 }
 
 export async function renderTablePdf(spec: TablePdf): Promise<Buffer> {
@@ -86,7 +76,7 @@ export async function renderTablePdf(spec: TablePdf): Promise<Buffer> {
     wrapped.forEach((lines, i) => {
       page.drawRectangle({ x, y: y - height, width: widths[i], height, borderColor: rgb(0, 0, 0), borderWidth: 0.5 });
       lines.forEach((l, k) => {
-        const tx = spec.columns[i].align === 'center' ? x + (widths[i] - font.widthOfTextAtSize(l, SIZE)) / 2 : x + 3;
+        const tx = spec.columns[i].align === 'center' ? x + (widths[i] - textWidth(font, l, SIZE)) / 2 : x + 3;
         page.drawText(l, { x: tx, y: y - LINE * (k + 1) + 2, size: SIZE, font });
       });
       x += widths[i];
