@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import type * as Fontkit from '@pdf-lib/fontkit';
-import { typedArrayFor, type PDFDocument } from 'pdf-lib';
+import { Cache, CustomFontEmbedder, PDFFont, PDFHexString, toHexStringOfMinLength, typedArrayFor } from 'pdf-lib';
+import type { PDFDocument } from 'pdf-lib';
+import type { Font, Glyph } from 'pdf-lib/cjs/types/fontkit.js';
+import { SubsettableFont } from './font-subset.js';
 import { lazyRequire } from './lazy-require.js';
 
 const fontkit = lazyRequire<typeof Fontkit>('@pdf-lib/fontkit');
@@ -10,9 +13,10 @@ const fontkit = lazyRequire<typeof Fontkit>('@pdf-lib/fontkit');
  * Tinos (metric-compatible with Times New Roman, full Vietnamese coverage, from @expo-google-fonts/tinos): the one
  * typeface of every PDF hoso makes (documents, registers, archive lists, signature appearances).
  *
- * Each font is read and parsed once per process and its compressed stream made once. Every PDF used to read its
- * four fonts anew: fontkit parsed each (and its layout tables, lazily, again for every document) and pdf-lib
- * compressed each whole font (~550 KB) with pako, pure-JavaScript zlib — together ~half the server's CPU in the
+ * Each font is read and parsed once per process. A PDF embeds only the glyphs it drew, at their ids in the whole
+ * font (HarfBuzz subsetting, common/font-subset.ts), with widths and the ToUnicode map of those glyphs only.
+ * Before, every PDF parsed its four fonts anew and embedded each whole (~550 KB, compressed by pako, pure
+ * JavaScript): a one-page decision was 1.25 MB and took ~720 ms of CPU to render, ~half the server's CPU in the
  * outgoing-document flow (profile of `bench:outgoing-flow`: fontkit 27 %, pako 26 % of the busy time).
  */
 export const TINOS_FILES = {
@@ -26,47 +30,73 @@ export type TinosStyle = keyof typeof TINOS_FILES;
 interface Loaded {
   bytes: Buffer;
   font?: Fontkit.Font;
-  deflated?: Uint8Array;
+  subsettable?: SubsettableFont;
 }
 const loaded = new Map<TinosStyle, Loaded>();
-const byBytes = new WeakMap<Uint8Array, Loaded>();
 
 function load(style: TinosStyle): Loaded {
   let l = loaded.get(style);
   if (!l) {
     l = { bytes: readFileSync(require.resolve(`@expo-google-fonts/tinos/${TINOS_FILES[style]}`)) };
     loaded.set(style, l);
-    byBytes.set(l.bytes, l);
   }
   return l;
 }
 
-/** The font file (the same Buffer every time: pdf-lib's embedding finds its parsed font and stream by it). */
+/** The whole font file. */
 export function tinosBytes(style: TinosStyle): Buffer {
   return load(style).bytes;
 }
 
-/** The parsed font, shared by every caller in this process (fontkit fonts only cache what they computed). */
+/** The parsed font, shared by every caller in this process (a fontkit font only caches what it computed). */
 export function tinosFont(style: TinosStyle): Fontkit.Font {
   const l = load(style);
   return (l.font ??= fontkit().create(l.bytes));
 }
 
 /**
- * Prepares a pdf-lib document for Tinos: its fontkit hands back the process's parsed fonts, and its Flate streams
- * are compressed by node's zlib (same zlib format as pako, native) — the font files once per process.
+ * pdf-lib's embedding of a whole TrueType font (CIDs = glyph ids, Identity-H), narrowed to the glyphs the document
+ * drew: they are recorded as text is encoded, and the font file, the widths and the ToUnicode map cover them only.
  */
-export function useTinos(doc: PDFDocument): void {
-  doc.registerFontkit({
-    create: (data: Uint8Array, postscriptName?: string) => {
-      const l = byBytes.get(data);
-      return l && !postscriptName ? (l.font ??= fontkit().create(l.bytes)) : fontkit().create(data, postscriptName);
-    },
-  } as typeof Fontkit);
-  const context = doc.context;
-  context.flateStream = (contents, dict = {}) => {
-    const l = typeof contents === 'string' ? undefined : byBytes.get(contents);
-    const deflated = l ? (l.deflated ??= deflateSync(l.bytes)) : deflateSync(typedArrayFor(contents));
-    return context.stream(deflated, { ...dict, Filter: 'FlateDecode' });
-  };
+class TinosEmbedder extends CustomFontEmbedder {
+  private readonly used = new Map<number, Glyph>();
+
+  constructor(private readonly style: TinosStyle) {
+    super(tinosFont(style) as unknown as Font, tinosBytes(style));
+    this.glyphCache = Cache.populatedBy(() => [...this.used.values()].sort((a, b) => a.id - b.id));
+  }
+
+  override encodeText(text: string): PDFHexString {
+    let hex = '';
+    for (const glyph of this.font.layout(text, this.fontFeatures).glyphs) {
+      if (!this.used.has(glyph.id)) this.used.set(glyph.id, glyph);
+      hex += toHexStringOfMinLength(glyph.id, 4);
+    }
+    this.glyphCache.invalidate();
+    return PDFHexString.of(hex);
+  }
+
+  protected override async serializeFont(): Promise<Uint8Array> {
+    const l = load(this.style);
+    return (l.subsettable ??= new SubsettableFont(l.bytes)).subset(this.used.keys());
+  }
+}
+
+const prepared = new WeakSet<PDFDocument>();
+
+/** Embeds a Tinos style into `doc` (embedded at `doc.save()` like pdf-lib's own `embedFont`). */
+export function embedTinos(doc: PDFDocument, style: TinosStyle): PDFFont {
+  if (!prepared.has(doc)) {
+    prepared.add(doc);
+    // Flate streams (the font file, ToUnicode maps) compressed by node's zlib: same format as pako's, native.
+    const context = doc.context;
+    context.flateStream = (contents, dict = {}) =>
+      context.stream(deflateSync(typedArrayFor(contents)), { ...dict, Filter: 'FlateDecode' });
+  }
+  const font = PDFFont.of(doc.context.nextRef(), doc, new TinosEmbedder(style));
+  // what PDFDocument.embedFont does with the fonts it makes: save() embeds each one used
+  const fonts = (doc as unknown as { fonts?: PDFFont[] }).fonts;
+  if (!Array.isArray(fonts)) throw new Error('pdf-lib: PDFDocument.fonts not found (pdf-lib changed?)');
+  fonts.push(font);
+  return font;
 }

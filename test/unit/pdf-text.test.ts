@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { inflateSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
-import { tinosBytes, type TinosStyle } from '../../src/common/tinos-fonts.js';
+import * as fontkit from '@pdf-lib/fontkit';
+import { tinosBytes, tinosFont } from '../../src/common/tinos-fonts.js';
 import { renderDocumentPdf } from '../../src/modules/documents/document-layout.js';
 import { embedFonts, textWidth, wrapText, wrapWords } from '../../src/modules/registers/pdf-text.js';
 import { PDFTOTEXT, pdftotext } from '../signing/pdf-fixtures.js';
@@ -15,7 +16,7 @@ const PARAGRAPH =
 describe('PDF text (Tinos)', () => {
   it('measures as pdf-lib does, at any size, for every style', async () => {
     const doc = await PDFDocument.create();
-    const f = await embedFonts(doc);
+    const f = embedFonts(doc);
     for (const font of Object.values(f))
       for (const size of [9, 12.5, 14])
         for (const s of ['Độc lập - Tự do - Hạnh phúc', 'AVAWA', ' ', ''])
@@ -24,7 +25,7 @@ describe('PDF text (Tinos)', () => {
 
   it('wraps greedily: every line fits measured whole, and no line could take the next word', async () => {
     const doc = await PDFDocument.create();
-    const { regular, bold } = await embedFonts(doc);
+    const { regular, bold } = embedFonts(doc);
     const words = PARAGRAPH.split(' ');
     for (const font of [regular, bold])
       for (const width of [120, 200, 333.3, 451]) {
@@ -42,7 +43,7 @@ describe('PDF text (Tinos)', () => {
 
   it('breaks a word longer than the line by characters, and keeps empty paragraphs as empty lines', async () => {
     const doc = await PDFDocument.create();
-    const { regular } = await embedFonts(doc);
+    const { regular } = embedFonts(doc);
     const long = 'https://hoso.example.gov.vn/van-ban/0123456789abcdefghijklmnopqrstuvwxyz';
     const lines = wrapText(`Xem ${long}\n\nHết`, regular, 12, 100);
     assert.ok(lines.length > 3);
@@ -51,7 +52,8 @@ describe('PDF text (Tinos)', () => {
     assert.deepEqual(lines.slice(-2), ['', 'Hết']);
   });
 
-  it('embeds each font whole, its stream the Tinos file compressed, and the text reads back with diacritics', async () => {
+  it('embeds only the glyphs drawn, each at its id with its own outline; the text reads back with diacritics', async () => {
+    const drawn = 'Nguyễn Văn Anh — “Độc lập” ≥ ½';
     const rendered = await renderDocumentPdf({
       governingBodyName: 'UBND tỉnh Hà Tĩnh',
       agencyName: 'Sở Nội vụ',
@@ -61,29 +63,40 @@ describe('PDF text (Tinos)', () => {
       placeDate: 'Hà Tĩnh, ngày 26 tháng 11 năm 2026',
       directives: [
         { kind: 'title', text: 'Quyết định' },
-        { kind: 'p', text: PARAGRAPH },
+        { kind: 'p', text: `${PARAGRAPH} ${drawn}` },
       ],
       signer: { authorityLine: 'KT. GIÁM ĐỐC', titleLine: 'PHÓ GIÁM ĐỐC', name: 'Nguyễn Văn Anh' },
       recipientLines: ['- Lưu: VT, TCCB.'],
     });
+    assert.ok(rendered.pdf.length < 60_000, `a one-page decision is small (${rendered.pdf.length} bytes)`);
     const doc = await PDFDocument.load(rendered.pdf);
-    const files = new Set<string>();
+    const embedded = new Map<string, Buffer>();
     for (const [, obj] of doc.context.enumerateIndirectObjects()) {
-      const file = obj instanceof PDFDict ? obj.get(PDFName.of('FontFile2')) : undefined;
-      const stream = file && doc.context.lookup(file);
-      if (stream instanceof PDFRawStream) files.add(Buffer.from(inflateSync(stream.contents)).toString('base64'));
+      if (!(obj instanceof PDFDict) || !obj.get(PDFName.of('FontFile2'))) continue;
+      const stream = doc.context.lookup(obj.get(PDFName.of('FontFile2')));
+      const name = String(obj.get(PDFName.of('FontName'))).slice(1);
+      if (stream instanceof PDFRawStream) embedded.set(name.replace(/-\d+$/, ''), inflateSync(stream.contents));
     }
-    const styles: TinosStyle[] = ['regular', 'bold', 'italic', 'boldItalic'];
-    assert.deepEqual(
-      new Set(styles.map((s) => tinosBytes(s).toString('base64'))),
-      files,
-      'the four Tinos files, each whole, none other',
-    );
+    assert.deepEqual([...embedded.keys()].sort(), ['Tinos-Bold', 'Tinos-BoldItalic', 'Tinos-Italic', 'Tinos-Regular']);
+    const whole = tinosFont('regular');
+    const part = fontkit.create(embedded.get('Tinos-Regular')!) as typeof whole;
+    const ids = whole.layout(drawn.normalize('NFC')).glyphs.map((g) => g.id);
+    assert.ok(part.numGlyphs > Math.max(...ids) && part.numGlyphs <= whole.numGlyphs, 'glyph ids kept');
+    assert.ok(embedded.get('Tinos-Regular')!.length < tinosBytes('regular').length / 10);
+    for (const g of whole.layout(drawn.normalize('NFC')).glyphs)
+      assert.equal(
+        part.getGlyph(g.id).path.toSVG(),
+        g.path.toSVG(),
+        `glyph ${g.id} (${String.fromCodePoint(...g.codePoints)})`,
+      );
+    const notDrawn = whole.glyphForCodePoint('Z'.codePointAt(0)!);
+    assert.ok(notDrawn.path.toSVG().length > 0);
+    assert.equal(part.getGlyph(notDrawn.id).path.toSVG(), '', 'a glyph not drawn is not embedded');
     if (PDFTOTEXT) {
       const text = pdftotext(rendered.pdf, 1).replace(/\s+/g, ' ');
       assert.match(text, /CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM/);
       assert.match(text, /tuyển dụng công chức năm 2026/);
-      assert.match(text, /Nguyễn Văn Anh/);
+      assert.match(text, /Nguyễn Văn Anh — “Độc lập” ≥ ½/);
     }
   });
 });

@@ -125,7 +125,7 @@ export async function renderDocumentPdf(input: RenderInput): Promise<RenderedPdf
   doc.setTitle(nfc(input.title ?? input.subject));
   doc.setLanguage('vi-VN');
   doc.setProducer('hoso');
-  const f = await embedFonts(doc);
+  const f = embedFonts(doc);
   const c = new Cursor(doc, f);
   const top = c.y;
 

@@ -1,21 +1,18 @@
 import type { PDFDocument, PDFFont } from 'pdf-lib';
-import { tinosBytes, useTinos, type TinosStyle } from '../../common/tinos-fonts.js';
+import { embedTinos, type TinosStyle } from '../../common/tinos-fonts.js';
 
 /**
- * Shared PDF text helpers: Tinos (common/tinos-fonts.ts) embedded whole — pdf-lib 1.17's subsetter drops most of
- * its glyphs — and line wrapping. pdf-lib does no shaping, so every string is NFC-normalised before measuring or
- * drawing (stack trap 12).
+ * Shared PDF text helpers: Tinos (common/tinos-fonts.ts: each PDF embeds the glyphs it drew) and line wrapping.
+ * pdf-lib does no shaping, so every string is NFC-normalised before measuring or drawing (stack trap 12).
  */
 export type PdfFonts = Record<TinosStyle, PDFFont>;
 
-export async function embedFonts(doc: PDFDocument): Promise<PdfFonts> {
-  useTinos(doc);
-  const embed = (style: TinosStyle) => doc.embedFont(tinosBytes(style), { subset: false });
+export function embedFonts(doc: PDFDocument): PdfFonts {
   return {
-    regular: await embed('regular'),
-    bold: await embed('bold'),
-    italic: await embed('italic'),
-    boldItalic: await embed('boldItalic'),
+    regular: embedTinos(doc, 'regular'),
+    bold: embedTinos(doc, 'bold'),
+    italic: embedTinos(doc, 'italic'),
+    boldItalic: embedTinos(doc, 'boldItalic'),
   };
 }
 

@@ -45,7 +45,7 @@ export async function registerXlsx(p: RegisterPrintout): Promise<Buffer> {
  */
 export async function registerPdf(p: RegisterPrintout): Promise<Buffer> {
   const doc = await PDFDocument.create();
-  const f = await embedFonts(doc);
+  const f = embedFonts(doc);
   const [W, H] = [mm(297), mm(210)];
   const margin = { left: mm(20), right: mm(15), top: mm(20), bottom: mm(15) };
   const tableWidth = W - margin.left - margin.right;

@@ -1,11 +1,10 @@
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-import { tinosBytes, useTinos } from '../../../common/tinos-fonts.js';
+import { embedTinos } from '../../../common/tinos-fonts.js';
 import { nfc, textWidth, wrapText } from '../../registers/index.js';
 
 /**
  * Renders the archival lists of Decree 30/2020 appendix V (document index, transfer list, handover minutes)
- * as A4 landscape PDFs in Tinos (Times New Roman metrics, Vietnamese). Fonts are embedded whole: pdf-lib 1.17's
- * subsetter drops most Tinos glyphs (seen rendering with pdftoppm), which costs ~290 KB per PDF.
+ * as A4 landscape PDFs in Tinos (Times New Roman metrics, Vietnamese; each PDF embeds the glyphs it drew).
  */
 export interface TableColumn {
   header: string;
@@ -31,13 +30,12 @@ const LINE = 12.5;
 
 export async function newPdf(createdAt: Date): Promise<{ doc: PDFDocument; regular: PDFFont; bold: PDFFont }> {
   const doc = await PDFDocument.create();
-  useTinos(doc);
   doc.setCreationDate(createdAt);
   doc.setModificationDate(createdAt);
   doc.setProducer('hoso');
   doc.setCreator('hoso');
-  const regular = await doc.embedFont(tinosBytes('regular'), { subset: false });
-  const bold = await doc.embedFont(tinosBytes('bold'), { subset: false });
+  const regular = embedTinos(doc, 'regular');
+  const bold = embedTinos(doc, 'bold');
   return { doc, regular, bold };
 }
 
