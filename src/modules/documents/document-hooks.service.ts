@@ -3,7 +3,8 @@ import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock.js';
 import { badRequest, DomainError, forbidden } from '../../common/domain-error.js';
 import { StorageService } from '../storage/index.js';
-import type { TaskCompletionContext } from '../tasks/index.js';
+import type { SignResult } from '../signing/index.js';
+import type { TaskCompletionContext, TaskCompletionPreparer } from '../tasks/index.js';
 import { Directory } from './directory.js';
 import { DocumentFileEntity } from './document-records.entity.js';
 import { DocumentRenderService } from './document-render.service.js';
@@ -13,6 +14,13 @@ import { DocumentsService, pdfPageCount } from './documents.service.js';
 import { SigningGateway } from './signing-gateway.js';
 
 type Ctx = TaskCompletionContext;
+type PrepareCtx = Omit<Ctx, 'prepared'>;
+/** A signature made ahead of the completion transaction, and what it was made from. */
+interface Prepared {
+  basis: string;
+  signed: SignResult;
+  pageCount?: number;
+}
 const withoutPin = (v: Record<string, unknown>) => Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'pin'));
 const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v : null);
 
@@ -67,11 +75,17 @@ export class DocumentHooks {
     },
   };
 
+  /** Signatures are made before the completion transaction (see TaskCompletionPreparer), and kept if still valid. */
+  readonly preparations: Record<string, TaskCompletionPreparer> = {
+    'outgoing-sign': (ctx) => this.prepareSign(ctx),
+    'outgoing-agency-sign': (ctx) => this.prepareAgencySign(ctx),
+  };
+
   private actor(ctx: Ctx) {
     return { id: ctx.user.id, name: ctx.user.fullName };
   }
 
-  private async doc(ctx: Ctx): Promise<DocumentEntity> {
+  private async doc(ctx: PrepareCtx): Promise<DocumentEntity> {
     const id = ctx.task.businessKey ?? '';
     const d = await ctx.manager.findOne(DocumentEntity, { where: { id } });
     if (!d) throw new DomainError('NOT_FOUND', 'not-found', { entity: 'document', id });
@@ -109,14 +123,35 @@ export class DocumentHooks {
   }
 
   /** Signing by the competent person (Decree 30/2020, art. 13); the PIN is used here and never stored. */
+  private async prepareSign(ctx: PrepareCtx): Promise<Prepared | undefined> {
+    if (ctx.variables.decision === 'return') return undefined;
+    return this.personalSignature(ctx, await this.doc(ctx));
+  }
+
   private async sign(ctx: Ctx) {
     if (ctx.variables.decision === 'return') return this.decision(ctx, 'sign');
     const m = ctx.manager;
     const d = await this.doc(ctx);
+    const s = await this.unlessChanged(ctx, d, () => this.personalSignature(ctx, d));
+    await this.signing.get().recordSignature(s.signed);
+    await this.storeSigned(m, d, s.signed.pdf, ctx.user.id, {
+      signed: true,
+      ...(s.pageCount ? { pageCount: s.pageCount } : {}),
+    });
+    await this.trail.record(m, d, this.actor(ctx), 'signed', {
+      note: text(ctx.variables.comment),
+      data: { certificateSerial: s.signed.certificateSerial, documentHash: s.signed.documentHash },
+    });
+    return withoutPin(ctx.variables);
+  }
+
+  /** The personal signature of the document as it is (rendered unless an uploaded PDF is signed as it is). */
+  private async personalSignature(ctx: PrepareCtx, d: DocumentEntity): Promise<Prepared> {
+    const m = ctx.manager;
     if (d.signerId !== ctx.user.id) throw forbidden('SIGNER_NOT_AUTHORISED');
     const pin = text(ctx.variables.pin);
     if (!pin) throw badRequest('SIGNING_PIN_REQUIRED');
-    const now = this.clock.now();
+    const basis = await this.basis(m, d);
     const draftPdf = await this.uploadedPdf(m, d);
     let pdf: Buffer;
     let appearance: { page?: number; rect?: { x: number; y: number; width: number; height: number } } = {};
@@ -125,7 +160,7 @@ export class DocumentHooks {
       pdf = await this.storage.get(draftPdf.sha256);
       pageCount = (await pdfPageCount(pdf)) ?? 0;
     } else {
-      const rendered = await this.render.render(m, d, now);
+      const rendered = await this.render.render(m, d, this.clock.now());
       pdf = rendered.pdf;
       pageCount = rendered.pageCount;
       const r = rendered.signatureRect;
@@ -140,20 +175,32 @@ export class DocumentHooks {
       location: agency?.placeName || undefined,
       appearance,
       documentId: d.id,
+      deferAudit: true,
     });
-    await this.storeSigned(m, d, signed.pdf, ctx.user.id, { signed: true, ...(pageCount ? { pageCount } : {}) });
-    await this.trail.record(m, d, this.actor(ctx), 'signed', {
-      note: text(ctx.variables.comment),
-      data: { certificateSerial: signed.certificateSerial, documentHash: signed.documentHash },
+    return { basis, signed, pageCount };
+  }
+
+  /** Agency signature applied by the clerk, only on a document the competent person signed (art. 32). */
+  private async prepareAgencySign(ctx: PrepareCtx): Promise<Prepared> {
+    return this.agencySignature(ctx, await this.doc(ctx));
+  }
+
+  private async agencySign(ctx: Ctx) {
+    const m = ctx.manager;
+    const d = await this.doc(ctx);
+    const s = await this.unlessChanged(ctx, d, () => this.agencySignature(ctx, d));
+    await this.signing.get().recordSignature(s.signed);
+    await this.storeSigned(m, d, s.signed.pdf, ctx.user.id, { agencySigned: true });
+    await this.trail.record(m, d, this.actor(ctx), 'agency-signed', {
+      data: { documentHash: s.signed.documentHash },
     });
     return withoutPin(ctx.variables);
   }
 
-  /** Agency signature applied by the clerk, only on a document the competent person signed (art. 32). */
-  private async agencySign(ctx: Ctx) {
+  private async agencySignature(ctx: PrepareCtx, d: DocumentEntity): Promise<Prepared> {
     const m = ctx.manager;
-    const d = await this.doc(ctx);
     if (!d.pdfSha256 || !d.signed || !d.notation) throw new DomainError('DOCUMENT_NO_PDF', 'unprocessable');
+    const basis = await this.basis(m, d);
     const [number, ...rest] = d.notation.split('/');
     // The rendered document left the number blank (taken after signing, art. 15): the agency signature writes it
     // there. The header does not depend on the body or the date, so a render without the number finds the slot.
@@ -170,10 +217,29 @@ export class DocumentHooks {
       mode: 'seal-over-signature',
       numberSlot,
       documentId: d.id,
+      deferAudit: true,
     });
-    await this.storeSigned(m, d, signed.pdf, ctx.user.id, { agencySigned: true });
-    await this.trail.record(m, d, this.actor(ctx), 'agency-signed', { data: { documentHash: signed.documentHash } });
-    return withoutPin(ctx.variables);
+    return { basis, signed };
+  }
+
+  /**
+   * The signature prepared before the completion transaction when the document is still exactly as it was
+   * prepared from (its row and its latest draft file); else made now, inside the transaction, from the document
+   * as it is — a change in between costs a second signature, never a signature of an outdated document.
+   */
+  private async unlessChanged(ctx: Ctx, d: DocumentEntity, make: () => Promise<Prepared>): Promise<Prepared> {
+    const prepared = ctx.prepared as Prepared | undefined;
+    if (prepared && prepared.basis === (await this.basis(ctx.manager, d))) return prepared;
+    return make();
+  }
+
+  /** What a signature is made from: the document's row and its latest draft file. */
+  private async basis(m: EntityManager, d: DocumentEntity): Promise<string> {
+    const draft = await m.findOne(DocumentFileEntity, {
+      where: { documentId: d.id, role: 'draft' },
+      order: { version: 'DESC' },
+    });
+    return JSON.stringify([d, draft?.id ?? null, draft?.sha256 ?? null]);
   }
 
   /** The uploaded draft PDF that is signed as it is (no body composed, latest draft is a PDF), else null. */

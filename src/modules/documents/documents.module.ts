@@ -78,7 +78,8 @@ export class DocumentsModule implements OnModuleInit {
     };
     for (const [type, handler] of Object.entries(workers)) this.processes.registerWorker(type, handler);
     const completionHooks = this.find(TaskCompletionHooks);
-    for (const [formId, hook] of Object.entries(this.hooks.forms)) completionHooks?.register(formId, hook);
+    for (const [formId, hook] of Object.entries(this.hooks.forms))
+      completionHooks?.register(formId, hook, this.hooks.preparations[formId]);
     // Recovery: received documents whose incoming process did not start (crash between commit and start).
     this.startup.register({
       name: 'documents: start pending incoming processes',

@@ -5,7 +5,7 @@ import { Clock } from '../../common/clock.js';
 import { badRequest, forbidden, notFound, unprocessable } from '../../common/domain-error.js';
 import { zoneOffsetMs } from '../../common/business-time.js';
 import { TransactionService } from '../../database/transaction.service.js';
-import { AuditService } from '../audit/index.js';
+import { AuditService, type AuditInput } from '../audit/index.js';
 import { AgencyEntity, UserEntity } from '../organizations/index.js';
 import { numberAppearance, sealAppearance, signatureAppearance, textBlockAppearance } from './appearance.js';
 import { CaService } from './ca.service.js';
@@ -85,6 +85,7 @@ export class SigningService {
       actorId: user.id,
       agencyId: user.agencyId,
       documentId: input.documentId,
+      deferAudit: input.deferAudit,
     });
   }
 
@@ -155,6 +156,7 @@ export class SigningService {
       actorId: actor.id,
       agencyId: agency.id,
       documentId: input.documentId,
+      deferAudit: input.deferAudit,
       signedAt,
       extra: {
         number: String(input.number),
@@ -256,6 +258,7 @@ export class SigningService {
     actorId: string;
     agencyId: string;
     documentId?: string;
+    deferAudit?: boolean;
     signedAt?: Date;
     extra?: Record<string, unknown>;
   }): Promise<SignResult> {
@@ -295,7 +298,7 @@ export class SigningService {
       timestamp: tsaUrl ? (value) => requestTimestamp(tsaUrl, value) : undefined,
     });
     const documentHash = createHash('sha256').update(pdf).digest('hex');
-    await this.audit.record({
+    const audit: AuditInput = {
       actorId: o.actorId,
       agencyId: o.agencyId,
       action: o.kind === 'person' ? 'signing.signed' : 'signing.agency-signed',
@@ -311,7 +314,8 @@ export class SigningService {
         timestamped: !!tsaUrl,
         ...(o.extra ?? {}),
       },
-    });
+    };
+    if (!o.deferAudit) await this.audit.record(audit);
     return {
       pdf,
       signedAt,
@@ -321,6 +325,12 @@ export class SigningService {
       certificateSerial: certificate.serialHex,
       documentHash,
       timestamped: !!tsaUrl,
+      ...(o.deferAudit ? { audit } : {}),
     };
+  }
+
+  /** Records the audit entry of a signature made with `deferAudit` (in the caller's transaction). */
+  async recordSignature(result: SignResult): Promise<void> {
+    if (result.audit) await this.audit.record(result.audit);
   }
 }

@@ -1,3 +1,4 @@
+import type { AuditInput } from '../audit/index.js';
 /** Public shapes of the signing module (see index.ts). Coordinates are PDF points from the page's lower-left corner. */
 
 export interface PdfRect {
@@ -26,6 +27,11 @@ export interface SignAsPersonInput {
   appearance?: PersonSignatureAppearance;
   /** Recorded as the audit entity (entityType 'document'); without it the audit entity is the signed content hash. */
   documentId?: string;
+  /**
+   * Leave the audit entry to the caller: the result's `audit`, recorded by `SigningService.recordSignature` in the
+   * transaction that keeps the signed PDF (a signature made ahead of that transaction is recorded only if kept).
+   */
+  deferAudit?: boolean;
 }
 
 export type AgencySignatureMode = 'seal-over-signature' | 'attachment-corner';
@@ -66,6 +72,11 @@ export interface SignAsAgencyInput {
   /** 'seal-over-signature' only: `number` is also written in this slot (a stamp annotation in the signed update). */
   numberSlot?: NumberSlot;
   documentId?: string;
+  /**
+   * Leave the audit entry to the caller: the result's `audit`, recorded by `SigningService.recordSignature` in the
+   * transaction that keeps the signed PDF (a signature made ahead of that transaction is recorded only if kept).
+   */
+  deferAudit?: boolean;
 }
 
 export interface SignResult {
@@ -79,6 +90,8 @@ export interface SignResult {
   /** sha256 (hex) of the signed PDF returned. */
   documentHash: string;
   timestamped: boolean;
+  /** With `deferAudit`: the audit entry still to record. */
+  audit?: AuditInput;
 }
 
 export interface SignatureVerification {

@@ -1,6 +1,11 @@
 export { TasksModule } from './tasks.module.js';
 export { TasksService, type TaskScope } from './tasks.service.js';
-export { TaskCompletionHooks, type TaskCompletionContext, type TaskCompletionHook } from './task-completion-hooks.js';
+export {
+  TaskCompletionHooks,
+  type TaskCompletionContext,
+  type TaskCompletionHook,
+  type TaskCompletionPreparer,
+} from './task-completion-hooks.js';
 export {
   FormRegistry,
   DEFAULT_FORM,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { fastFindById, fastUpdate } from '../../database/fast-sql.js';
 import { Clock } from '../../common/clock.js';
 import { ConcurrencyLimit } from '../../common/concurrency-limit.js';
@@ -141,27 +141,31 @@ export class TasksService {
   }
 
   private async completeNow(user: AuthUser, id: string, input: Record<string, unknown>): Promise<TaskView> {
-    const engineKey = (await fastFindById(this.tx.manager, TaskEntity, id, { columns: ['engineKey'] }))?.engineKey;
-    if (engineKey)
+    const row = await fastFindById(this.tx.manager, TaskEntity, id, { columns: ['engineKey', 'formId'] });
+    if (row?.engineKey)
       await this.engine
         .get()
-        .prepareUserTask(engineKey)
+        .prepareUserTask(row.engineKey)
         .catch(() => undefined);
+    const prepared =
+      row && !this.tx.inTransaction && this.hooks.prepares(row.formId)
+        ? await this.prepareHooks(user, id, input)
+        : undefined;
     return this.tx.run(async (m) => {
       const t = await this.access.load(m, user, id, true);
-      this.assertOpen(t);
-      if (t.assigneeId && t.assigneeId !== user.id) throw await this.heldByOther(t.assigneeId);
-      if (!(await this.mayWork(user, t))) throw forbidden();
-      const form = this.forms.get(t.formId);
-      const variables = await validateSubmission(form, input ?? {}, { agencyId: t.agencyId, taskId: t.id, manager: m });
+      const { form, variables } = await this.completable(m, user, t, input);
       const pins = pinKeys(form);
       const view = toTaskView(t, this.clock.now());
-      const passed = await this.hooks.run(t.formId, {
-        task: { ...view, agencyId: t.agencyId, formId: t.formId, engineKey: t.engineKey },
-        variables,
-        user,
-        manager: m,
-      });
+      const passed = await this.hooks.run(
+        t.formId,
+        {
+          task: { ...view, agencyId: t.agencyId, formId: t.formId, engineKey: t.engineKey },
+          variables,
+          user,
+          manager: m,
+        },
+        prepared,
+      );
       const toEngine = strip(passed, pins);
       const stored = strip(variables, pins);
       const now = this.clock.now();
@@ -181,6 +185,33 @@ export class TasksService {
       await this.listener.event(m, t, 'completed', user.id, { outcome, variables: stored });
       await this.engine.get().completeUserTask(t.engineKey, toEngine, { by: user.id });
       return toTaskView(t, now);
+    });
+  }
+
+  /** The checks of a completion (open, not held by another, the user may work it) and the validated submission. */
+  private async completable(m: EntityManager, user: AuthUser, t: TaskEntity, input: Record<string, unknown>) {
+    this.assertOpen(t);
+    if (t.assigneeId && t.assigneeId !== user.id) throw await this.heldByOther(t.assigneeId);
+    if (!(await this.mayWork(user, t))) throw forbidden();
+    const form = this.forms.get(t.formId);
+    const variables = await validateSubmission(form, input ?? {}, { agencyId: t.agencyId, taskId: t.id, manager: m });
+    return { form, variables };
+  }
+
+  /**
+   * The form's hook preparations (e.g. a signature), before the completion transaction and with the same checks:
+   * what they return reaches the hooks, which check it still applies.
+   */
+  private async prepareHooks(user: AuthUser, id: string, input: Record<string, unknown>): Promise<unknown[]> {
+    const m = this.tx.manager;
+    const t = await this.access.load(m, user, id);
+    const { variables } = await this.completable(m, user, t, input);
+    const view = toTaskView(t, this.clock.now());
+    return this.hooks.prepare(t.formId, {
+      task: { ...view, agencyId: t.agencyId, formId: t.formId, engineKey: t.engineKey },
+      variables,
+      user,
+      manager: m,
     });
   }
 
