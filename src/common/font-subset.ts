@@ -44,58 +44,61 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { exports: unknown };
 }
 
-let hb: HbExports | undefined;
-function harfbuzz(): HbExports {
-  if (!hb) {
-    const wasm = readFileSync(require.resolve('harfbuzzjs/dist/harfbuzz-subset.wasm'));
-    hb = new wasmApi.Instance(new wasmApi.Module(wasm), {}).exports as HbExports;
-  }
-  return hb;
+let compiled: object | undefined;
+/** The live HarfBuzz instance and the fonts loaded into it; dropped when idle (its 65 MB of memory with it). */
+let live: { h: HbExports; faces: Map<Uint8Array, number> } | undefined;
+let idle: NodeJS.Timeout | undefined;
+/** An instance's memory stays at its high-water mark (~65–80 MB after a few thousand subsets): freed after this. */
+export const SUBSET_IDLE_MS = 15_000;
+
+function harfbuzz(): { h: HbExports; faces: Map<Uint8Array, number> } {
+  compiled ??= new wasmApi.Module(readFileSync(require.resolve('harfbuzzjs/dist/harfbuzz-subset.wasm')));
+  live ??= { h: new wasmApi.Instance(compiled, {}).exports as HbExports, faces: new Map() };
+  clearTimeout(idle);
+  idle = setTimeout(() => (live = undefined), SUBSET_IDLE_MS).unref();
+  return live;
 }
 
-/** A font loaded once into HarfBuzz's memory (kept for the life of the process), ready to be subset. */
-export class SubsettableFont {
-  private face?: number;
-
-  constructor(private readonly bytes: Uint8Array) {}
-
-  /** The font with only `glyphIds` (and .notdef, and the components of composite glyphs), each at its own id. */
-  subset(glyphIds: Iterable<number>): Uint8Array {
-    const h = harfbuzz();
-    const face = (this.face ??= this.load(h));
-    const input = h.hb_subset_input_create_or_fail();
-    if (!input) throw new Error('hb_subset_input_create_or_fail');
+/**
+ * `bytes` (a TrueType font) with only `glyphIds` (and .notdef, and the components of composite glyphs), each at
+ * its own id. The font is loaded into HarfBuzz once per instance, found by the identity of `bytes`.
+ */
+export function subsetFont(bytes: Uint8Array, glyphIds: Iterable<number>): Uint8Array {
+  const { h, faces } = harfbuzz();
+  let face = faces.get(bytes);
+  if (face === undefined) faces.set(bytes, (face = load(h, bytes)));
+  const input = h.hb_subset_input_create_or_fail();
+  if (!input) throw new Error('hb_subset_input_create_or_fail');
+  try {
+    const glyphs = h.hb_subset_input_set(input, SETS.GLYPH_INDEX);
+    for (const id of glyphIds) h.hb_set_add(glyphs, id);
+    const drop = h.hb_subset_input_set(input, SETS.DROP_TABLE_TAG);
+    for (const t of DROPPED_TABLES) h.hb_set_add(drop, tag(t));
+    h.hb_subset_input_set_flags(
+      input,
+      FLAGS.NO_HINTING | FLAGS.RETAIN_GIDS | FLAGS.NOTDEF_OUTLINE | FLAGS.NO_LAYOUT_CLOSURE,
+    );
+    const result = h.hb_subset_or_fail(face, input);
+    if (!result) throw new Error('hb_subset_or_fail: the font could not be subset');
+    const blob = h.hb_face_reference_blob(result);
     try {
-      const glyphs = h.hb_subset_input_set(input, SETS.GLYPH_INDEX);
-      for (const id of glyphIds) h.hb_set_add(glyphs, id);
-      const drop = h.hb_subset_input_set(input, SETS.DROP_TABLE_TAG);
-      for (const t of DROPPED_TABLES) h.hb_set_add(drop, tag(t));
-      h.hb_subset_input_set_flags(
-        input,
-        FLAGS.NO_HINTING | FLAGS.RETAIN_GIDS | FLAGS.NOTDEF_OUTLINE | FLAGS.NO_LAYOUT_CLOSURE,
-      );
-      const result = h.hb_subset_or_fail(face, input);
-      if (!result) throw new Error('hb_subset_or_fail: the font could not be subset');
-      const blob = h.hb_face_reference_blob(result);
-      try {
-        const at = h.hb_blob_get_data(blob, 0);
-        return new Uint8Array(h.memory.buffer, at, h.hb_blob_get_length(blob)).slice();
-      } finally {
-        h.hb_blob_destroy(blob);
-        h.hb_face_destroy(result);
-      }
+      const at = h.hb_blob_get_data(blob, 0);
+      return new Uint8Array(h.memory.buffer, at, h.hb_blob_get_length(blob)).slice();
     } finally {
-      h.hb_subset_input_destroy(input);
+      h.hb_blob_destroy(blob);
+      h.hb_face_destroy(result);
     }
+  } finally {
+    h.hb_subset_input_destroy(input);
   }
+}
 
-  private load(h: HbExports): number {
-    const at = h.malloc(this.bytes.length);
-    if (!at) throw new Error('HarfBuzz: out of memory loading a font');
-    new Uint8Array(h.memory.buffer, at, this.bytes.length).set(this.bytes);
-    const blob = h.hb_blob_create(at, this.bytes.length, HB_MEMORY_MODE_READONLY, 0, 0);
-    const face = h.hb_face_create(blob, 0);
-    h.hb_blob_destroy(blob); // the face keeps its own reference
-    return face;
-  }
+function load(h: HbExports, bytes: Uint8Array): number {
+  const at = h.malloc(bytes.length);
+  if (!at) throw new Error('HarfBuzz: out of memory loading a font');
+  new Uint8Array(h.memory.buffer, at, bytes.length).set(bytes);
+  const blob = h.hb_blob_create(at, bytes.length, HB_MEMORY_MODE_READONLY, 0, 0);
+  const face = h.hb_face_create(blob, 0);
+  h.hb_blob_destroy(blob); // the face keeps its own reference
+  return face;
 }

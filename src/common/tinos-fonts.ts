@@ -4,7 +4,7 @@ import type * as Fontkit from '@pdf-lib/fontkit';
 import { Cache, CustomFontEmbedder, PDFFont, PDFHexString, toHexStringOfMinLength, typedArrayFor } from 'pdf-lib';
 import type { PDFDocument } from 'pdf-lib';
 import type { Font, Glyph } from 'pdf-lib/cjs/types/fontkit.js';
-import { SubsettableFont } from './font-subset.js';
+import { subsetFont } from './font-subset.js';
 import { lazyRequire } from './lazy-require.js';
 
 const fontkit = lazyRequire<typeof Fontkit>('@pdf-lib/fontkit');
@@ -30,7 +30,6 @@ export type TinosStyle = keyof typeof TINOS_FILES;
 interface Loaded {
   bytes: Buffer;
   font?: Fontkit.Font;
-  subsettable?: SubsettableFont;
 }
 const loaded = new Map<TinosStyle, Loaded>();
 
@@ -77,8 +76,7 @@ class TinosEmbedder extends CustomFontEmbedder {
   }
 
   protected override async serializeFont(): Promise<Uint8Array> {
-    const l = load(this.style);
-    return (l.subsettable ??= new SubsettableFont(l.bytes)).subset(this.used.keys());
+    return subsetFont(tinosBytes(this.style), this.used.keys());
   }
 }
 
