@@ -2,11 +2,21 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { api, login, RESULTS_DIR, rssTree, startServer, type BenchDb, type BenchServer } from './support/server.js';
+import {
+  alternatingRounds,
+  api,
+  benchBuilds,
+  login,
+  RESULTS_DIR,
+  rssTree,
+  startServer,
+  type BenchDb,
+  type BenchServer,
+} from './support/server.js';
 
 /**
  * npm run bench:outgoing-flow [-- --drivers sqlite,mysql] [--flows 60] [--concurrency 8] [--warmup 2]
- *   [--http-workers <cpus>]
+ *   [--http-workers <cpus>] [--base <checkout>]
  * Issue 8 "Engine": completed outgoing-document instances per second end to end through the public API. For each
  * driver (SQLite, then MariaDB at BENCH_MYSQL_BASE, default mysql://root@127.0.0.1:3306/, in a database created
  * and dropped by this run) the production build starts on a fresh DATA_DIR with the demo province; C flows at a
@@ -15,7 +25,9 @@ import { api, login, RESULTS_DIR, rssTree, startServer, type BenchDb, type Bench
  * with PIN (snv.giamdoc) → agencySign with PIN (snv.vanthu). Each task is found through GET /api/tasks (polled:
  * workers run asynchronously), claimed when unassigned and completed. A flow counts once its document is
  * `issued` and its process instance (GET /api/workflow/instances/:id) is `completed`. Every response must be
- * 2xx. `--warmup` flows run first and are not counted. Writes bench/results/outgoing-flow.json.
+ * 2xx. `--warmup` flows run first and are not counted. The size of the first issued PDF is recorded. With --base,
+ * that checkout's build (built there) runs too, alternating with this one (`BENCH_ROUNDS`, default 1, each), on a
+ * fresh database each time. Writes bench/results/outgoing-flow.json.
  */
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,6 +39,7 @@ const CONCURRENCY = Number(arg('concurrency', '8'));
 const WARMUP = Number(arg('warmup', '2'));
 const HTTP_WORKERS = arg('http-workers', process.env.BENCH_HTTP_WORKERS ?? String(availableParallelism()));
 const MYSQL_BASE = process.env.BENCH_MYSQL_BASE ?? 'mysql://root@127.0.0.1:3306/';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const PIN = process.env.DEMO_PASSWORD ?? 'hoso-demo';
 const TASK_TIMEOUT_MS = 60_000;
 const USERS = ['snv.cv', 'snv.tp', 'snv.vanthu', 'snv.giamdoc', 'chutich'] as const;
@@ -96,6 +109,8 @@ interface Figures {
   createMs: number[];
   flowMs: number[];
   settleMs: number[];
+  /** Documents of the flows completed, in order. */
+  issued: string[];
 }
 
 async function flow(ctx: Ctx, n: number, fig: Figures) {
@@ -142,6 +157,7 @@ async function flow(ctx: Ctx, n: number, fig: Figures) {
   });
   fig.settleMs.push(performance.now() - s0);
   fig.flowMs.push(performance.now() - t0);
+  fig.issued.push(id);
 }
 
 /** Runs `count` flows, `concurrency` at a time; failed flows are counted, not retried. */
@@ -202,12 +218,12 @@ function freshDb(driver: 'sqlite' | 'mysql'): { db: BenchDb; drop: () => void } 
   };
 }
 
-async function measure(driver: 'sqlite' | 'mysql') {
+async function measure(driver: 'sqlite' | 'mysql', build: { name: string; root: string }) {
   const { db, drop } = freshDb(driver);
   let server: BenchServer | undefined;
   try {
     const s0 = performance.now();
-    server = await startServer(db, { HTTP_WORKERS });
+    server = await startServer(db, { HTTP_WORKERS }, build.root);
     const startSeconds = Math.round((performance.now() - s0) / 100) / 10;
     const pid = server.proc.pid!;
     const tokens = {} as Record<User, string>;
@@ -217,11 +233,11 @@ async function measure(driver: 'sqlite' | 'mysql') {
     ctx.ubndAgencyId = (await call(ctx, 'chutich', 'GET', '/api/auth/me')).agencyId;
     const rssRestEachMb = rssTree(pid).map(Math.round);
 
-    const warm: Figures = { completeMs: {}, waitMs: {}, createMs: [], flowMs: [], settleMs: [] };
+    const warm: Figures = { completeMs: {}, waitMs: {}, createMs: [], flowMs: [], settleMs: [], issued: [] };
     const warmFailed = await runFlows(ctx, 1, WARMUP, WARMUP, warm);
     if (warmFailed) throw new Error(`warm-up failed:\n${ctx.errors.slice(0, 10).join('\n')}`);
 
-    const fig: Figures = { completeMs: {}, waitMs: {}, createMs: [], flowMs: [], settleMs: [] };
+    const fig: Figures = { completeMs: {}, waitMs: {}, createMs: [], flowMs: [], settleMs: [], issued: [] };
     let rssPeakMb = 0;
     let rssPeakEachMb: number[] = [];
     const sampler = setInterval(() => {
@@ -237,6 +253,13 @@ async function measure(driver: 'sqlite' | 'mysql') {
     const loadEnd = load();
     clearInterval(sampler);
     const completed = fig.flowMs.length;
+    const issuedPdfBytes = fig.issued.length
+      ? (
+          await fetch(`${server.url}/api/documents/${fig.issued[0]}/pdf`, {
+            headers: { authorization: `Bearer ${tokens['snv.cv']}` },
+          })
+        ).arrayBuffer()
+      : undefined;
     const steps = Object.fromEntries(
       STEPS.map((s) => [
         s.elementId,
@@ -252,6 +275,8 @@ async function measure(driver: 'sqlite' | 'mysql') {
     );
     return {
       driver,
+      build: build.name,
+      issuedPdfBytes: issuedPdfBytes ? (await issuedPdfBytes).byteLength : null,
       httpWorkers: Number(HTTP_WORKERS),
       serverStartSeconds: startSeconds,
       flows: FLOWS,
@@ -283,61 +308,62 @@ async function main() {
   const loadAtStart = load();
   const runs: Awaited<ReturnType<typeof measure>>[] = [];
   const fatal: { driver: string; error: string }[] = [];
-  for (const d of DRIVERS) {
-    console.log(`\n${d}: ${FLOWS} flows, ${CONCURRENCY} at a time, HTTP_WORKERS=${HTTP_WORKERS} …`);
-    let r: Awaited<ReturnType<typeof measure>>;
-    try {
-      r = await measure(d);
-    } catch (e) {
-      console.error(`${d}: the run failed: ${(e as Error).stack ?? e}`);
-      fatal.push({ driver: d, error: String((e as Error).message ?? e).slice(0, 2000) });
-      continue;
-    }
-    runs.push(r);
-    console.log(
-      `${d}: ${r.completed}/${r.flows} completed in ${r.wallSeconds} s → ${r.flowsPerSecond} flows/s, ` +
-        `flow p50 ${r.flowMs.p50} ms p99 ${r.flowMs.p99} ms, errors ${r.errors}, load ${r.loadAverage.start[0]}→${r.loadAverage.end[0]}`,
-    );
-  }
+  const builds = benchBuilds();
+  for (const d of DRIVERS)
+    await alternatingRounds(builds, ROUNDS, async (b) => {
+      console.log(`\n${d}, ${b.name}: ${FLOWS} flows, ${CONCURRENCY} at a time, HTTP_WORKERS=${HTTP_WORKERS} …`);
+      try {
+        const r = await measure(d, b);
+        runs.push(r);
+        return `${r.completed}/${r.flows} completed in ${r.wallSeconds} s → ${r.flowsPerSecond} flows/s, flow p50 ${r.flowMs.p50} ms p99 ${r.flowMs.p99} ms, errors ${r.errors}, load ${r.loadAverage.start[0]}→${r.loadAverage.end[0]}`;
+      } catch (e) {
+        console.error(`${d}: the run failed: ${(e as Error).stack ?? e}`);
+        fatal.push({ driver: d, error: String((e as Error).message ?? e).slice(0, 2000) });
+        return 'failed';
+      }
+    });
 
-  const name = (d: string) => (d === 'mysql' ? 'MariaDB' : 'SQLite');
+  const name = (r: { driver: string; build?: string }) =>
+    `${r.driver === 'mysql' ? 'MariaDB' : 'SQLite'}${builds.length > 1 && r.build ? `, ${r.build}` : ''}`;
   const table: Record<string, string | number>[] = [];
   for (const r of runs) {
-    table.push({ driver: r.driver, figure: 'completed flows/s', value: r.flowsPerSecond });
-    table.push({ driver: r.driver, figure: 'flow p50 / p99 ms', value: `${r.flowMs.p50} / ${r.flowMs.p99}` });
+    table.push({ driver: name(r), figure: 'completed flows/s', value: r.flowsPerSecond });
+    table.push({ driver: name(r), figure: 'flow p50 / p99 ms', value: `${r.flowMs.p50} / ${r.flowMs.p99}` });
     for (const [el, s] of Object.entries(r.steps))
       table.push({
-        driver: r.driver,
+        driver: name(r),
         figure: `POST complete ${el} p50 / p99 ms`,
         value: `${s.completeP50Ms} / ${s.completeP99Ms}`,
       });
-    table.push({ driver: r.driver, figure: 'server RSS peak MB', value: r.rssMb.peak });
-    table.push({ driver: r.driver, figure: 'errors', value: r.errors });
+    table.push({ driver: name(r), figure: 'server RSS peak MB', value: r.rssMb.peak });
+    table.push({ driver: name(r), figure: 'issued PDF bytes', value: r.issuedPdfBytes ?? '' });
+    table.push({ driver: name(r), figure: 'errors', value: r.errors });
   }
   console.log();
   console.table(table);
 
   const summary: { metric: string; value: string | number; target?: string; ok?: boolean }[] = runs.flatMap((r) => [
     {
-      metric: `outgoing-document flows completed end to end through the API (${name(r.driver)}, ${r.concurrency} at a time, ${r.httpWorkers} HTTP workers)`,
+      metric: `outgoing-document flows completed end to end through the API (${name(r)}, ${r.concurrency} at a time, ${r.httpWorkers} HTTP workers)`,
       value: `${r.flowsPerSecond} flows/s (${r.completed} in ${r.wallSeconds} s)`,
     },
     {
-      metric: `outgoing flow duration, create → issued and instance ended (${name(r.driver)})`,
+      metric: `outgoing flow duration, create → issued and instance ended (${name(r)})`,
       value: `p50 ${r.flowMs.p50} ms, p99 ${r.flowMs.p99} ms`,
     },
     {
-      metric: `POST /api/tasks/:id/complete p50/p99 ms by step (${name(r.driver)})`,
+      metric: `POST /api/tasks/:id/complete p50/p99 ms by step (${name(r)})`,
       value: Object.entries(r.steps)
         .map(([el, s]) => `${el} ${Math.round(s.completeP50Ms)}/${Math.round(s.completeP99Ms)}`)
         .join(', '),
     },
-    { metric: `server RSS peak during the flows (${name(r.driver)})`, value: `${r.rssMb.peak} MB` },
-    { metric: `non-2xx responses and timeouts (${name(r.driver)})`, value: r.errors, target: '0', ok: r.errors === 0 },
+    { metric: `server RSS peak during the flows (${name(r)})`, value: `${r.rssMb.peak} MB` },
+    { metric: `size of an issued PDF (one page, two signatures) (${name(r)})`, value: `${r.issuedPdfBytes} bytes` },
+    { metric: `non-2xx responses and timeouts (${name(r)})`, value: r.errors, target: '0', ok: r.errors === 0 },
   ]);
   for (const f of fatal)
     summary.push({
-      metric: `outgoing-document flows (${name(f.driver)})`,
+      metric: `outgoing-document flows (${name(f)})`,
       value: `run failed: ${f.error.split('\n')[0]}`,
       target: 'a completed run',
       ok: false,
