@@ -155,17 +155,7 @@ export class TasksService {
       const t = await this.access.load(m, user, id, true);
       const { form, variables } = await this.completable(m, user, t, input);
       const pins = pinKeys(form);
-      const view = toTaskView(t, this.clock.now());
-      const passed = await this.hooks.run(
-        t.formId,
-        {
-          task: { ...view, agencyId: t.agencyId, formId: t.formId, engineKey: t.engineKey },
-          variables,
-          user,
-          manager: m,
-        },
-        prepared,
-      );
+      const passed = await this.hooks.run(t.formId, this.hookContext(m, user, t, variables), prepared);
       const toEngine = strip(passed, pins);
       const stored = strip(variables, pins);
       const now = this.clock.now();
@@ -206,13 +196,17 @@ export class TasksService {
     const m = this.tx.manager;
     const t = await this.access.load(m, user, id);
     const { variables } = await this.completable(m, user, t, input);
+    return this.hooks.prepare(t.formId, this.hookContext(m, user, t, variables));
+  }
+
+  private hookContext(m: EntityManager, user: AuthUser, t: TaskEntity, variables: Record<string, unknown>) {
     const view = toTaskView(t, this.clock.now());
-    return this.hooks.prepare(t.formId, {
+    return {
       task: { ...view, agencyId: t.agencyId, formId: t.formId, engineKey: t.engineKey },
       variables,
       user,
       manager: m,
-    });
+    };
   }
 
   /** For other modules (no access check: the caller has already decided): the tasks of a document/dossier. */
