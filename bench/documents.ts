@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -323,9 +324,32 @@ async function runDriver(driver: string) {
   }
 }
 
+/**
+ * One process per driver: entity column types are fixed when the entity files load, from DATABASE_URL (one driver
+ * per process, src/database/columns.ts), so a process that measured SQLite could not then write to MariaDB.
+ */
+function runDriverProcess(driver: string): Awaited<ReturnType<typeof runDriver>> {
+  const resultFile = join(tmpdir(), `hoso-bench-documents-${process.pid}-${driver}.json`);
+  const args = process.argv.slice(2).filter((_, i, all) => all[i] !== '--drivers' && all[i - 1] !== '--drivers');
+  const r = spawnSync(process.execPath, [__filename, ...args, '--drivers', driver, '--result-file', resultFile], {
+    stdio: 'inherit',
+    env: { ...process.env, DATABASE_URL: driver === 'mysql' ? MYSQL : '' },
+  });
+  if (r.status !== 0) throw new Error(`bench:documents on ${driver} failed (exit ${r.status ?? r.signal})`);
+  try {
+    return JSON.parse(readFileSync(resultFile, 'utf8'));
+  } finally {
+    rmSync(resultFile, { force: true });
+  }
+}
+
 async function main() {
-  const results = [];
-  for (const d of DRIVERS) results.push(await runDriver(d));
+  const resultFile = arg('result-file', '');
+  if (resultFile) {
+    writeFileSync(resultFile, JSON.stringify(await runDriver(DRIVERS[0])));
+    return;
+  }
+  const results = DRIVERS.map(runDriverProcess);
   const out = {
     benchmark: 'documents',
     at: new Date().toISOString(),
