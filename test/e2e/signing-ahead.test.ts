@@ -65,16 +65,29 @@ describe('signatures prepared outside the completion transaction', () => {
   const signatureAudits = (id: string) =>
     t.dataSource.getRepository(AuditEventEntity).countBy({ entityId: id, action: 'signing.signed' });
 
-  it('while a signature waits on its time-stamp authority, other users write; it then lands once', async () => {
-    const { id, task } = await atSigning('Về việc cử cán bộ đi bồi dưỡng (ký trước giao dịch)');
+  /** Completes the signing task while the time-stamp authority holds its answer, running `meanwhile` then. */
+  const signWhileHeld = async (taskId: string, meanwhile: () => Promise<void>) => {
     const asked = tsa.requests.length;
     const release = tsa.hold();
-    const signing = t.request('POST', `/api/tasks/${task.id}/complete`, {
+    const signing = t.request('POST', `/api/tasks/${taskId}/complete`, {
       as: 'snv.giamdoc',
       body: { variables: { decision: 'approve', pin: DEMO_PASSWORD } },
     });
     try {
       await until(() => tsa.requests.length > asked, 'the signature asked for its time-stamp');
+      await meanwhile();
+    } finally {
+      release();
+    }
+    const done = await signing;
+    assert.equal(done.status, 200, JSON.stringify(done.body));
+    await api.idle();
+    return { timestamps: tsa.requests.length - asked };
+  };
+
+  it('while a signature waits on its time-stamp authority, other users write; it then lands once', async () => {
+    const { id, task } = await atSigning('Về việc cử cán bộ đi bồi dưỡng (ký trước giao dịch)');
+    const { timestamps } = await signWhileHeld(task.id, async () => {
       // another user's writes go through meanwhile (inside the transaction they waited for the time-stamp)
       const other = await within(
         t.request('POST', '/api/documents/outgoing', {
@@ -92,15 +105,10 @@ describe('signatures prepared outside the completion transaction', () => {
       assert.equal(other.status, 201, JSON.stringify(other.body));
       assert.equal((await api.doc('snv.cv', id)).signed, false, 'nothing of the signature is written yet');
       assert.equal(await signatureAudits(id), 0);
-    } finally {
-      release();
-    }
-    const done = await signing;
-    assert.equal(done.status, 200, JSON.stringify(done.body));
-    await api.idle();
+    });
     const d = await t.dataSource.getRepository(DocumentEntity).findOneByOrFail({ id });
     assert.equal(d.signed, true);
-    assert.equal(tsa.requests.length, asked + 1, 'signed once');
+    assert.equal(timestamps, 1, 'signed once');
     assert.equal(await signatureAudits(id), 1, 'one audit entry for the one signature');
     const pdf = (await api.bytes('snv.giamdoc', `/api/documents/${id}/pdf`)).body;
     const [sig] = await t.app.get(SigningService).verifyPdf(pdf);
@@ -110,25 +118,13 @@ describe('signatures prepared outside the completion transaction', () => {
 
   it('a document changed while its signature was prepared is signed again as it is now', async () => {
     const { id, task } = await atSigning('Về việc cử cán bộ đi bồi dưỡng (bản cũ)');
-    const asked = tsa.requests.length;
-    const release = tsa.hold();
-    const signing = t.request('POST', `/api/tasks/${task.id}/complete`, {
-      as: 'snv.giamdoc',
-      body: { variables: { decision: 'approve', pin: DEMO_PASSWORD } },
-    });
-    try {
-      await until(() => tsa.requests.length > asked, 'the signature asked for its time-stamp');
+    const { timestamps } = await signWhileHeld(task.id, async () => {
       // a change that lands between the preparation and the completion transaction
       await t.dataSource
         .getRepository(DocumentEntity)
         .update({ id }, { subject: 'Về việc cử cán bộ đi bồi dưỡng (bản mới)' });
-    } finally {
-      release();
-    }
-    const done = await signing;
-    assert.equal(done.status, 200, JSON.stringify(done.body));
-    await api.idle();
-    assert.equal(tsa.requests.length, asked + 2, 'the prepared signature was dropped and a new one made');
+    });
+    assert.equal(timestamps, 2, 'the prepared signature was dropped and a new one made');
     assert.equal(await signatureAudits(id), 1, 'only the kept signature is in the audit log');
     const pdf = (await api.bytes('snv.giamdoc', `/api/documents/${id}/pdf`)).body;
     const [sig] = await t.app.get(SigningService).verifyPdf(pdf);
