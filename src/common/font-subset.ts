@@ -49,7 +49,7 @@ let compiled: object | undefined;
 let live: { h: HbExports; faces: Map<Uint8Array, number> } | undefined;
 let idle: NodeJS.Timeout | undefined;
 /** An instance's memory stays at its high-water mark (~65–80 MB after a few thousand subsets): freed after this. */
-export const SUBSET_IDLE_MS = 15_000;
+const SUBSET_IDLE_MS = 15_000;
 
 function harfbuzz(): { h: HbExports; faces: Map<Uint8Array, number> } {
   compiled ??= new wasmApi.Module(readFileSync(require.resolve('harfbuzzjs/dist/harfbuzz-subset.wasm')));

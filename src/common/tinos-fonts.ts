@@ -19,7 +19,7 @@ const fontkit = lazyRequire<typeof Fontkit>('@pdf-lib/fontkit');
  * JavaScript): a one-page decision was 1.25 MB and took ~720 ms of CPU to render, ~half the server's CPU in the
  * outgoing-document flow (profile of `bench:outgoing-flow`: fontkit 27 %, pako 26 % of the busy time).
  */
-export const TINOS_FILES = {
+const TINOS_FILES = {
   regular: '400Regular/Tinos_400Regular.ttf',
   bold: '700Bold/Tinos_700Bold.ttf',
   italic: '400Regular_Italic/Tinos_400Regular_Italic.ttf',
