@@ -194,6 +194,8 @@ export interface BenchServer {
 export async function startServer(db: BenchDb, env: Record<string, string> = {}, root = ROOT): Promise<BenchServer> {
   const port = await freePort();
   let log = '';
+  // seen once in the whole output (the kept tail of the log can scroll past it: mail lines at start-up)
+  let allListening = false;
   // BENCH_SERVER_NODE_ARGS: extra node flags for the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof")
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const proc = spawn(process.execPath, [...nodeArgs, join(root, 'dist', 'src', 'main.js')], {
@@ -215,7 +217,10 @@ export async function startServer(db: BenchDb, env: Record<string, string> = {},
   // BENCH_SERVER_LOG=<file>: keep the server's whole output (e.g. with --trace-gc in BENCH_SERVER_NODE_ARGS)
   const logFile = process.env.BENCH_SERVER_LOG;
   const keep = (d: Buffer) => {
-    log = (log + d).slice(-10000);
+    const text = String(d);
+    // the chunk and the line it may complete
+    allListening ||= /HTTP workers on port/.test(log.slice(-200) + text);
+    log = (log + text).slice(-10000);
     if (logFile) appendFileSync(logFile, d);
   };
   proc.stdout!.on('data', keep);
@@ -236,7 +241,7 @@ export async function startServer(db: BenchDb, env: Record<string, string> = {},
   }
   // a cluster answers as soon as worker 1 listens: wait for all of them
   const workers = Number(env.HTTP_WORKERS ?? process.env.BENCH_HTTP_WORKERS ?? availableParallelism());
-  while (workers > 1 && !/HTTP workers on port/.test(log)) {
+  while (workers > 1 && !allListening) {
     if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`server workers not ready:\n${log}`);
     await new Promise((r) => setTimeout(r, 250));
   }
