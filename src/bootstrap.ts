@@ -94,22 +94,35 @@ export async function createApp(
   );
   SwaggerModule.setup('api/docs', app, swagger, { jsonDocumentUrl: 'api/docs-json' });
 
-  if (existsSync(join(FRONTEND_DIST, 'index.html'))) {
-    app.useStaticAssets(FRONTEND_DIST, { index: false, maxAge: '1h' });
-    const indexHtml = readFileSync(join(FRONTEND_DIST, 'index.html'));
-    // Single-page app: every non-API GET that is not a file serves index.html.
-    app.use((req: Request, res: Response, next: NextFunction) => {
-      if (req.method !== 'GET' || req.path.startsWith('/api')) return next();
-      res.setHeader('Cache-Control', 'no-cache');
-      res.type('html').send(indexHtml);
-    });
-  } else {
-    new Logger('Web').warn(`frontend not built (${FRONTEND_DIST}); run "npm run build:web"`);
-  }
+  if (existsSync(join(FRONTEND_DIST, 'index.html'))) serveWebApp(app);
+  else new Logger('Web').warn(`frontend not built (${FRONTEND_DIST}); run "npm run build:web"`);
   await app.init();
   keepIdleConnections(app.getHttpServer() as HttpServer);
   await app.get(StartupService).ready;
   return app;
+}
+
+/**
+ * The built web app: Vite puts every file but index.html under assets/ with its content hash in its name, so
+ * those are cached for a year as immutable, and only that prefix reaches the file system — an API request never
+ * stats a file (it did, on every GET: a thread-pool round trip per request) and no file can shadow an API path. A
+ * missing asset is a 404, not the page (a page still open from before a deployment then reloads its chunks instead
+ * of parsing HTML as JavaScript). Every other GET outside /api is the single-page app's index.html, not cached.
+ */
+function serveWebApp(app: NestExpressApplication): void {
+  app.useStaticAssets(join(FRONTEND_DIST, 'assets'), {
+    prefix: '/assets',
+    index: false,
+    immutable: true,
+    maxAge: '365d',
+    fallthrough: false,
+  });
+  const indexHtml = readFileSync(join(FRONTEND_DIST, 'index.html'));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' || req.path.startsWith('/api')) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.type('html').send(indexHtml);
+  });
 }
 
 /**
