@@ -78,24 +78,52 @@ export async function fastFindById<T extends ObjectLiteral>(
   id: string,
   opts: { lock?: boolean; columns?: (keyof T & string)[] } = {},
 ): Promise<T | null> {
+  return (await selectByIds(m, target, [id], opts))[0] ?? null;
+}
+
+/**
+ * The rows of these ids (one statement, `IN (?, …)`), hydrated as fastFindById does, in no particular order;
+ * ids without a row are left out. For a page of a list whose ids were chosen by the list's own query.
+ */
+export function fastFindByIds<T extends ObjectLiteral>(
+  m: EntityManager,
+  target: EntityTarget<T>,
+  ids: string[],
+  opts: { columns?: (keyof T & string)[] } = {},
+): Promise<T[]> {
+  return ids.length ? selectByIds(m, target, ids, opts) : Promise.resolve([]);
+}
+
+async function selectByIds<T extends ObjectLiteral>(
+  m: EntityManager,
+  target: EntityTarget<T>,
+  ids: string[],
+  opts: { lock?: boolean; columns?: (keyof T & string)[] },
+): Promise<T[]> {
   const meta = m.connection.getMetadata(target);
   const lock = !!opts.lock && m.connection.options.type !== 'better-sqlite3';
   const columns = opts.columns
     ? opts.columns.map((p) => meta.findColumnWithPropertyName(p)!)
     : meta.columns.filter((c) => !c.isVirtual);
-  const key = `s|${meta.tableName}|${opts.columns?.join(',') ?? '*'}|${lock}`;
+  const pk = meta.primaryColumns[0];
+  const key = `s|${meta.tableName}|${opts.columns?.join(',') ?? '*'}|${lock}|${ids.length}`;
   let sql = sqlCache.get(key);
   if (!sql) {
     const q = (n: string) => m.connection.driver.escape(n);
+    const where = ids.length === 1 ? `= ?` : `IN (${ids.map(() => '?').join(', ')})`;
     sql = `SELECT ${columns.map((c) => q(c.databaseName)).join(', ')} FROM ${q(meta.tableName)} WHERE ${q(
-      meta.primaryColumns[0].databaseName,
-    )} = ?${lock ? ' FOR UPDATE' : ''}`;
+      pk.databaseName,
+    )} ${where}${lock ? ' FOR UPDATE' : ''}`;
     sqlCache.set(key, sql);
   }
-  const rows: Record<string, unknown>[] = await m.query(sql, [encode(m, meta.primaryColumns[0], id)]);
-  if (!rows.length) return null;
-  const entity = meta.create() as T;
+  const rows: Record<string, unknown>[] = await m.query(
+    sql,
+    ids.map((id) => encode(m, pk, id)),
+  );
   const driver = m.connection.driver;
-  for (const c of columns) c.setEntityValue(entity, driver.prepareHydratedValue(rows[0][c.databaseName], c));
-  return entity;
+  return rows.map((row) => {
+    const entity = meta.create() as T;
+    for (const c of columns) c.setEntityValue(entity, driver.prepareHydratedValue(row[c.databaseName], c));
+    return entity;
+  });
 }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { fastFindById } from '../../src/database/fast-sql.js';
+import { fastFindById, fastFindByIds } from '../../src/database/fast-sql.js';
+import { DocumentEntity } from '../../src/modules/documents/document.entity.js';
+import { LIST_COLUMNS } from '../../src/modules/documents/document-mapper.js';
 import { TaskEntity } from '../../src/modules/tasks/task.entity.js';
 import { WorkflowInstanceEntity } from '../../src/modules/workflow/workflow-instance.entity.js';
 import { AuditChainHeadEntity } from '../../src/modules/audit/audit-event.entity.js';
@@ -98,6 +100,32 @@ describe('fastFindById', () => {
     assert.ok(heads.length >= 1);
     const head = await fastFindById(t.dataSource.manager, AuditChainHeadEntity, heads[0].chain);
     assert.deepEqual({ ...head }, { ...(await t.dataSource.manager.findOneBy(AuditChainHeadEntity, heads[0]))! });
+  });
+
+  it('reads several ids in one statement as find does, leaving out ids without a row', async () => {
+    const m = t.dataSource.manager;
+    const signerId = (await t.request('GET', '/api/auth/me', { as: 'snv.giamdoc' })).body.id;
+    for (const subject of ['Về việc đọc nhiều văn bản một lần', 'Kế hoạch thứ hai']) {
+      const created = await t.request('POST', '/api/documents/outgoing', {
+        as: 'snv.cv',
+        body: { typeCode: 'CV', subject, signerId },
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+    }
+    const docs: { id: string }[] = await t.dataSource.query('SELECT id FROM document');
+    assert.ok(docs.length >= 2);
+    const ids = [...docs.map((d) => d.id), '00000000-0000-4000-8000-000000000000'];
+    const fast = await fastFindByIds(m, DocumentEntity, ids, { columns: LIST_COLUMNS });
+    const orm = await m.find(DocumentEntity, {
+      where: ids.map((id) => ({ id })),
+      select: Object.fromEntries(LIST_COLUMNS.map((c) => [c, true])),
+    });
+    assert.equal(fast.length, docs.length, 'one entity per existing id');
+    const byId = (xs: DocumentEntity[]) => Object.fromEntries(xs.map((x) => [x.id, { ...x }]));
+    assert.deepEqual(byId(fast), byId(orm));
+    assert.ok(fast.every((d) => d instanceof DocumentEntity && d.createdAt instanceof Date));
+    assert.deepEqual(Object.keys(fast[0]).sort(), [...LIST_COLUMNS].sort(), 'only the columns asked for');
+    assert.deepEqual(await fastFindByIds(m, DocumentEntity, []), []);
   });
 
   it(

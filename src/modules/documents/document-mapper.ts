@@ -1,4 +1,3 @@
-import type { FindOptionsSelect } from 'typeorm';
 import type { DocumentEntity } from './document.entity.js';
 
 export interface DocumentListItem {
@@ -23,24 +22,24 @@ export interface DocumentListItem {
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
 /** What a list item shows (toListItem below): a page reads only these columns, not the body or the JSON lists. */
-export const LIST_COLUMNS = {
-  id: true,
-  direction: true,
-  status: true,
-  typeCode: true,
-  typeName: true,
-  subject: true,
-  number: true,
-  notation: true,
-  urgency: true,
-  secrecy: true,
-  organName: true,
-  documentDate: true,
-  arrivalNumber: true,
-  dueAt: true,
-  overdue: true,
-  createdAt: true,
-} satisfies FindOptionsSelect<DocumentEntity>;
+export const LIST_COLUMNS = [
+  'id',
+  'direction',
+  'status',
+  'typeCode',
+  'typeName',
+  'subject',
+  'number',
+  'notation',
+  'urgency',
+  'secrecy',
+  'organName',
+  'documentDate',
+  'arrivalNumber',
+  'dueAt',
+  'overdue',
+  'createdAt',
+] satisfies (keyof DocumentEntity & string)[];
 
 export function toListItem(d: DocumentEntity): DocumentListItem {
   return {

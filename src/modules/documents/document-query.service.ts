@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { endOfLocalDay } from '../../common/business-time.js';
 import { badRequest, notFound } from '../../common/domain-error.js';
 import { escapeLike, foldVietnamese } from '../../common/vietnamese.js';
+import { fastFindByIds } from '../../database/fast-sql.js';
 import { TransactionService } from '../../database/transaction.service.js';
 import { DocumentAccessPolicy, type AuthUser, type DocumentAccessFacts } from '../auth/index.js';
 import {
@@ -128,9 +129,12 @@ export class DocumentQueryService {
       total = Math.min(n, COUNT_CAP);
       totalCapped = n > COUNT_CAP;
     } else await parallelCount;
-    const rows = idRows.length
-      ? await m.find(DocumentEntity, { where: { id: In(idRows.map((r) => r.id)) }, select: LIST_COLUMNS })
-      : [];
+    const rows = await fastFindByIds(
+      m,
+      DocumentEntity,
+      idRows.map((r) => r.id),
+      { columns: LIST_COLUMNS },
+    );
     const byId = new Map(rows.map((r) => [r.id, r]));
     const items = idRows.map((r) => byId.get(r.id)).filter((r): r is DocumentEntity => !!r);
     return { items: items.map(toListItem), total, totalCapped, page, pageSize };
