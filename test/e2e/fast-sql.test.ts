@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { fastFindById, fastFindByIds } from '../../src/database/fast-sql.js';
+import { fastFindById, fastFindByIds, fastSelect } from '../../src/database/fast-sql.js';
+import { TASK_VIEW_COLUMNS } from '../../src/modules/tasks/task.mapper.js';
 import { DocumentEntity } from '../../src/modules/documents/document.entity.js';
 import { LIST_COLUMNS } from '../../src/modules/documents/document-mapper.js';
 import { TaskEntity } from '../../src/modules/tasks/task.entity.js';
@@ -126,6 +127,32 @@ describe('fastFindById', () => {
     assert.ok(fast.every((d) => d instanceof DocumentEntity && d.createdAt instanceof Date));
     assert.deepEqual(Object.keys(fast[0]).sort(), [...LIST_COLUMNS].sort(), 'only the columns asked for');
     assert.deepEqual(await fastFindByIds(m, DocumentEntity, []), []);
+  });
+
+  it("selects a query builder's rows (its filter, order, limit) with only the columns asked for, as getMany does", async () => {
+    const m = t.dataSource.manager;
+    const query = () =>
+      m
+        .getRepository(TaskEntity)
+        .createQueryBuilder('t')
+        .where('t.state = :state', { state: 'open' })
+        .orderBy('t.dueAt IS NULL', 'ASC')
+        .addOrderBy('t.createdAt', 'DESC');
+    const fast = await fastSelect(m, TaskEntity, query().limit(5), TASK_VIEW_COLUMNS);
+    const orm = await query()
+      .select(TASK_VIEW_COLUMNS.map((c) => `t.${c}`))
+      .take(5)
+      .getMany();
+    assert.ok(fast.length >= 2 && fast.length <= 5, String(fast.length));
+    assert.deepEqual(
+      fast.map((x) => ({ ...x })),
+      orm.map((x) => ({ ...x })),
+    );
+    assert.ok(
+      fast.every((x) => x instanceof TaskEntity && x.createdAt instanceof Date && Array.isArray(x.candidateGroups)),
+    );
+    assert.deepEqual(Object.keys(fast[0]).sort(), [...TASK_VIEW_COLUMNS].sort());
+    assert.equal((await fastSelect(m, TaskEntity, query().limit(1), ['id'])).length, 1, 'the limit holds');
   });
 
   it(

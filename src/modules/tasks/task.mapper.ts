@@ -34,7 +34,34 @@ export const isOverdue = (t: Pick<TaskEntity, 'state' | 'dueAt'>, now: Date): bo
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function toTaskView(t: TaskEntity, now: Date): TaskView {
+/** The columns a TaskView is made of (a list reads only these). */
+export const TASK_VIEW_COLUMNS = [
+  'id',
+  'name',
+  'elementId',
+  'processInstanceId',
+  'processId',
+  'processVersion',
+  'businessKey',
+  'assigneeId',
+  'ownerId',
+  'candidateGroups',
+  'candidateUsers',
+  'unitId',
+  'dueAt',
+  'followUpAt',
+  'createdAt',
+  'state',
+  'urgency',
+  'secrecy',
+  'subject',
+  'outcome',
+  'claimedAt',
+  'completedBy',
+  'completedAt',
+] satisfies (keyof TaskEntity & string)[];
+
+export function toTaskView(t: Pick<TaskEntity, (typeof TASK_VIEW_COLUMNS)[number]>, now: Date): TaskView {
   return {
     id: t.id,
     name: t.name,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
-import { fastFindById, fastUpdate } from '../../database/fast-sql.js';
+import { fastFindById, fastSelect, fastUpdate } from '../../database/fast-sql.js';
 import { Clock } from '../../common/clock.js';
 import { ConcurrencyLimit } from '../../common/concurrency-limit.js';
 import { conflict, DomainError, forbidden } from '../../common/domain-error.js';
@@ -14,7 +14,7 @@ import { TaskCompletionHooks } from './task-completion-hooks.js';
 import { FormRegistry, localizeForm } from './task-form.js';
 import { pinKeys, validateSubmission } from './task-form-validation.js';
 import { TaskListenerService } from './task-listener.service.js';
-import { toTaskView, type TaskView } from './task.mapper.js';
+import { TASK_VIEW_COLUMNS, toTaskView, type TaskView } from './task.mapper.js';
 import { TaskEntity } from './task.entity.js';
 import { TaskEventEntity } from './task-records.entity.js';
 import './tasks.messages.js';
@@ -60,9 +60,9 @@ export class TasksService {
     if (state === 'open')
       qb.orderBy('t.urgencyRank', 'DESC').addOrderBy('t.dueAt IS NULL', 'ASC').addOrderBy('t.dueAt', 'ASC');
     else qb.orderBy('t.completedAt', 'DESC');
-    qb.addOrderBy('t.createdAt', 'ASC').take(Math.min(Math.max(limit, 1), 1000));
+    qb.addOrderBy('t.createdAt', 'ASC').limit(Math.min(Math.max(limit, 1), 1000));
     const now = this.clock.now();
-    return (await qb.getMany()).map((t) => toTaskView(t, now));
+    return (await fastSelect(this.tx.manager, TaskEntity, qb, TASK_VIEW_COLUMNS)).map((t) => toTaskView(t, now));
   }
 
   async counts(user: AuthUser): Promise<{ mine: number; group: number; overdue: number }> {
