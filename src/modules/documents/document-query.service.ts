@@ -4,15 +4,10 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { endOfLocalDay } from '../../common/business-time.js';
 import { badRequest, notFound } from '../../common/domain-error.js';
 import { escapeLike, foldVietnamese } from '../../common/vietnamese.js';
-import { fastFindByIds } from '../../database/fast-sql.js';
+import { fastFindById, fastFindByIds, fastSelect } from '../../database/fast-sql.js';
 import { TransactionService } from '../../database/transaction.service.js';
 import { DocumentAccessPolicy, type AuthUser, type DocumentAccessFacts } from '../auth/index.js';
-import {
-  DocumentEventEntity,
-  DocumentFileEntity,
-  DocumentReaderEntity,
-  DocumentRecipientEntity,
-} from './document-records.entity.js';
+import { DocumentEventEntity, DocumentFileEntity, DocumentRecipientEntity } from './document-records.entity.js';
 import { LIST_COLUMNS, toDetail, toListItem } from './document-mapper.js';
 import { DocumentEntity } from './document.entity.js';
 import type { ListDocumentsQuery } from './dto/documents.dto.js';
@@ -36,7 +31,10 @@ export class DocumentQueryService {
   ) {}
 
   async facts(d: DocumentEntity, m: EntityManager = this.tx.manager): Promise<DocumentAccessFacts> {
-    const readers = await m.find(DocumentReaderEntity, { where: { documentId: d.id } });
+    const readers: { userId: string }[] = await m.query(
+      'SELECT user_id AS userId FROM document_reader WHERE document_id = ?',
+      [d.id],
+    );
     return {
       agencyId: d.agencyId,
       secrecy: d.secrecy,
@@ -49,17 +47,25 @@ export class DocumentQueryService {
 
   /** The document if the user may see it; "not found" otherwise, whether missing or forbidden. */
   async load(user: AuthUser, id: string, m: EntityManager = this.tx.manager): Promise<DocumentEntity> {
-    const d = await m.findOne(DocumentEntity, { where: { id } });
+    const d = await fastFindById(m, DocumentEntity, id);
     if (!d || !this.access.canSee(user, await this.facts(d, m))) throw notFound('document', id);
     return d;
   }
 
   async detail(user: AuthUser, id: string) {
     const d = await this.load(user, id);
-    const files = await this.tx.manager.find(DocumentFileEntity, {
-      where: { documentId: id },
-      order: { createdAt: 'ASC', version: 'ASC' },
-    });
+    const m = this.tx.manager;
+    const files = await fastSelect(
+      m,
+      DocumentFileEntity,
+      m
+        .getRepository(DocumentFileEntity)
+        .createQueryBuilder('f')
+        .where('f.document_id = :id', { id })
+        .orderBy('f.created_at', 'ASC')
+        .addOrderBy('f.version', 'ASC'),
+      ['id', 'role', 'version', 'name', 'sha256', 'mediaType', 'size', 'note', 'createdAt'],
+    );
     return toDetail(d, {
       dossierIds: d.dossierId && ['filed'].includes(d.status) ? [d.dossierId] : [],
       files: files.map((f) => ({
