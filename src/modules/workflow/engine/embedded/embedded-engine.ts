@@ -24,7 +24,7 @@ import { DefinitionStore } from './definition-store.js';
 import { InstanceRun, type PendingJob } from './instance-run.js';
 import { JobRunner, type JobOutcome } from './job-runner.js';
 import type { CompiledDefinition } from './model.js';
-import { RunPersister } from './run-persister.js';
+import { RunPersister, type InstanceStart, type PersisterHost } from './run-persister.js';
 
 registerMessages({
   WORKFLOW_INSTANCE_ENDED: { vi: 'Quy trình {id} đã kết thúc.', en: 'Process instance {id} has ended.' },
@@ -64,7 +64,7 @@ const isRunFailure = (e: unknown) =>
  * under a row lock (FOR UPDATE on MySQL; on SQLite the process-wide transaction queue + BEGIN IMMEDIATE).
  */
 @Injectable()
-export class EmbeddedWorkflowEngine extends WorkflowEngine {
+export class EmbeddedWorkflowEngine extends WorkflowEngine implements PersisterHost {
   readonly kind = 'embedded' as const;
   private readonly logger = new Logger('WorkflowEngine');
   readonly workers = new Map<string, JobHandler>();
@@ -300,15 +300,7 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine {
   }
 
   /** Creates and runs an instance until it waits, inside the caller's transaction. */
-  async startIn(
-    m: EntityManager,
-    def: CompiledDefinition,
-    options: StartOptions & {
-      agencyId?: string | null;
-      parent?: { instanceId: string; executionId: string };
-      message?: { elementId: string };
-    },
-  ): Promise<string> {
+  async startIn(m: EntityManager, def: CompiledDefinition, options: InstanceStart): Promise<string> {
     const row = this.newInstanceRow(def, options);
     const run = new InstanceRun(row.id, def, row.runtime);
     await this.drive(m, row, run, this.startOp(def), { isNew: true });

@@ -13,11 +13,11 @@ import {
   WorkflowTimerEntity,
   WorkflowUserTaskEntity,
 } from '../../workflow-wait.entity.js';
-import type { UserTaskInfo } from '../workflow-engine.port.js';
-import type { EmbeddedWorkflowEngine } from './embedded-engine.js';
+import type { StartOptions, UserTaskInfo, UserTaskListener } from '../workflow-engine.port.js';
+import type { DefinitionStore } from './definition-store.js';
 import { evalFeel, timerDue, toStringList } from './feel.js';
 import type { InstanceRun } from './instance-run.js';
-import type { ElementInfo } from './model.js';
+import type { CompiledDefinition, ElementInfo } from './model.js';
 
 registerMessages({
   EXTRACT_VALUE_ERROR: {
@@ -32,10 +32,26 @@ const asDate = (v: unknown): Date | null => {
   return Number.isNaN(d.getTime()) ? null : d;
 };
 
+/** How an instance is started inside a transaction: as a call activity's child, or by a message. */
+export type InstanceStart = StartOptions & {
+  agencyId?: string | null;
+  parent?: { instanceId: string; executionId: string };
+  message?: { elementId: string };
+};
+
+/** What the persister calls back on the engine it writes for (the embedded engine attaches itself). */
+export interface PersisterHost {
+  readonly listeners: readonly UserTaskListener[];
+  readonly definitions: Pick<DefinitionStore, 'resolve' | 'get'>;
+  advance(m: EntityManager, instanceId: string, op: (run: InstanceRun) => void | Promise<void>): Promise<void>;
+  startIn(m: EntityManager, def: CompiledDefinition, options: InstanceStart): Promise<string>;
+  forget(instanceId: string): void;
+}
+
 /** Writes what an advance changed: history, waits (user tasks, subscriptions, timers), the engine snapshot. */
 @Injectable()
 export class RunPersister {
-  private engine!: EmbeddedWorkflowEngine;
+  private engine!: PersisterHost;
 
   constructor(
     private readonly clock: Clock,
@@ -43,7 +59,7 @@ export class RunPersister {
     private readonly audit: AuditService,
   ) {}
 
-  attach(engine: EmbeddedWorkflowEngine): void {
+  attach(engine: PersisterHost): void {
     this.engine = engine;
   }
 
