@@ -68,15 +68,19 @@ export class TasksService {
   async counts(user: AuthUser): Promise<{ mine: number; group: number; overdue: number }> {
     const repo = this.tx.manager.getRepository(TaskEntity);
     const now = this.clock.now();
-    const mine = await repo.count({ where: { state: 'open', assigneeId: user.id } });
+    // Mine and overdue in one pass over the user's own open tasks. (Counted apart, SQLite answered "overdue" from
+    // the (state, due_at) index — every overdue task of the province, ~190 ms at 100,000 open tasks — and the web
+    // app asks for these counts every minute in every open tab.)
+    const own = await repo
+      .createQueryBuilder('t')
+      .select('COUNT(*)', 'mine')
+      .addSelect('SUM(CASE WHEN t.dueAt < :now THEN 1 ELSE 0 END)', 'overdue')
+      .where("t.state = 'open' AND t.assigneeId = :me", { me: user.id, now })
+      .getRawOne<{ mine: number | string; overdue: number | string | null }>();
     const group = await this.access
       .whereCandidate(repo.createQueryBuilder('t').where("t.state = 'open' AND t.assigneeId IS NULL"), user)
       .getCount();
-    const overdue = await repo
-      .createQueryBuilder('t')
-      .where("t.state = 'open' AND t.assigneeId = :me AND t.dueAt < :now", { me: user.id, now })
-      .getCount();
-    return { mine, group, overdue };
+    return { mine: Number(own?.mine ?? 0), group, overdue: Number(own?.overdue ?? 0) };
   }
 
   async get(user: AuthUser, id: string, lang: Lang) {
