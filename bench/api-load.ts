@@ -95,6 +95,12 @@ async function main(): Promise<void> {
         next: () => ({ path: '/api/tasks?scope=mine&state=open' }),
       },
       {
+        // every open tab of the web app asks for these once a minute (frontend/src/app.tsx)
+        scenario: 'task counts (GET /api/tasks/counts)',
+        token: () => staff[i++ % staff.length],
+        next: () => ({ path: '/api/tasks/counts' }),
+      },
+      {
         scenario: 'document list (direction, status, q, from/to)',
         token: leader,
         next: () => {
