@@ -14,6 +14,7 @@ import type { CoreOverrides } from './common/core.module.js';
 import { DomainError } from './common/domain-error.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { runMigrations } from './database/migrator.js';
+import { analyzeAtStart } from './database/sqlite-statistics.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { StartupService } from './modules/startup/startup.service.js';
 
@@ -44,13 +45,17 @@ export function validationPipe(): ValidationPipe {
   });
 }
 
-/** Migrations run before Nest starts, in their own connection, so every module starts on the current schema. */
+/**
+ * Migrations run before Nest starts, in their own connection, so every module starts on the current schema (and,
+ * on SQLite, with the planner's statistics: sqlite-statistics.ts).
+ */
 export async function migrate(config: AppConfig): Promise<void> {
   await detectDatabaseFlavor(config);
   const ds = new DataSource(dataSourceOptions(config.database));
   await ds.initialize();
   try {
     await runMigrations(ds);
+    await analyzeAtStart(ds);
   } finally {
     await ds.destroy();
   }

@@ -2,13 +2,14 @@ import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Clock, IdGenerator, SystemClock, UuidGenerator } from './clock.js';
 import { TransactionService } from '../database/transaction.service.js';
+import { SqliteStatistics } from '../database/sqlite-statistics.js';
 
 export interface CoreOverrides {
   clock?: Clock;
   ids?: IdGenerator;
 }
 
-/** Configuration, clock, id generator and transactions: available everywhere. */
+/** Configuration, clock, id generator and transactions (and SQLite's planner statistics): available everywhere. */
 @Global()
 @Module({})
 export class CoreModule {
@@ -18,6 +19,7 @@ export class CoreModule {
       { provide: Clock, useValue: overrides.clock ?? new SystemClock() },
       { provide: IdGenerator, useValue: overrides.ids ?? new UuidGenerator() },
       TransactionService,
+      SqliteStatistics,
     ];
     return { module: CoreModule, providers, exports: providers };
   }

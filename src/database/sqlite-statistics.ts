@@ -1,0 +1,68 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { TransactionService } from './transaction.service.js';
+
+/**
+ * SQLite's query planner chooses among indexes from the statistics ANALYZE keeps in sqlite_stat1; without them it
+ * guesses from the indexes' shapes. At a province's scale a guess can read the whole province: "my overdue tasks"
+ * (assignee, state open, due before now) went to the (state, due_at) index — every overdue task of all agencies,
+ * 197 ms — where statistics make it take the assignee's index (0.06 ms); the hand-tuned list plans stay as they
+ * are (bench/README.md, ninth pass). MySQL/MariaDB keep their own statistics (InnoDB's persistent statistics).
+ *
+ * Rows read per index while analyzing (SQLite's advice: 100–1000): at 1,000,000 documents an ANALYZE of the whole
+ * database takes ~1.4–1.9 s with 400, ~8 s with PRAGMA optimize's own limit.
+ */
+const ANALYSIS_LIMIT = 400;
+/** How often each process refreshes: a no-op (~0 ms) unless a table has grown or shrunk ~25× since analyzed. */
+export const STATISTICS_REFRESH_MS = 3_600_000;
+
+/**
+ * At start, on the migration connection, before the app's own connection opens (which then loads the result):
+ * analyzes every table whose statistics are missing or stale (0x10002: check all tables, not only those this
+ * connection has used). In a cluster the first worker does the work; the others find nothing to do.
+ */
+export async function analyzeAtStart(ds: DataSource): Promise<void> {
+  if (ds.options.type !== 'better-sqlite3') return;
+  await ds.query(`PRAGMA analysis_limit = ${ANALYSIS_LIMIT}`);
+  await ds.query('PRAGMA optimize = 0x10002');
+}
+
+/**
+ * Keeps the statistics current while the server runs, in every process: a connection loads them only with the
+ * schema, so another process's ANALYZE is not seen until `ANALYZE sqlite_schema` reloads them; then PRAGMA optimize
+ * analyzes what has changed since (the first process to get there; the others then see fresh statistics). In a
+ * transaction of TransactionService: the connection is shared, and ANALYZE writes (the write lock, ≤ ~2 s at 1M
+ * documents, only when something is analyzed).
+ */
+@Injectable()
+export class SqliteStatistics implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('SqliteStatistics');
+  private timer?: NodeJS.Timeout;
+  private running: Promise<unknown> | null = null;
+
+  constructor(private readonly tx: TransactionService) {}
+
+  onModuleInit(): void {
+    if (!this.tx.isSqlite) return;
+    this.timer = setInterval(() => {
+      this.running ??= this.refresh()
+        .catch((e) => this.logger.error(e))
+        .finally(() => (this.running = null));
+    }, STATISTICS_REFRESH_MS);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Reloads the statistics other processes wrote, then analyzes what has changed. */
+  async refresh(): Promise<void> {
+    await this.tx.run(async (m) => {
+      await m.query('ANALYZE sqlite_schema');
+      await m.query(`PRAGMA analysis_limit = ${ANALYSIS_LIMIT}`);
+      await m.query('PRAGMA optimize');
+    });
+  }
+}
