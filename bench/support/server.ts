@@ -1,5 +1,16 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -184,6 +195,8 @@ export interface BenchServer {
   rssEachMb(): number[];
   /** PSS of the primary and each worker (shared pages split between the processes sharing them). */
   pssEachMb(): number[];
+  /** Distinct resident pages of all the server's processes (MB; undefined when not root): see residentTreeMb. */
+  residentMb(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -251,6 +264,7 @@ export async function startServer(db: BenchDb, env: Record<string, string> = {},
     rssMb: () => rssTree(proc.pid!).reduce((a, b) => a + b, 0),
     rssEachMb: () => rssTree(proc.pid!),
     pssEachMb: () => pssTree(proc.pid!),
+    residentMb: () => residentTreeMb(proc.pid!),
     async stop() {
       if (proc.exitCode !== null) return;
       proc.kill('SIGTERM');
@@ -309,6 +323,49 @@ export function rssTree(pid: number): number[] {
  */
 export function pssTree(pid: number): number[] {
   return processTree(pid).map((p) => procField(p, 'smaps_rollup', 'Pss') / 1024);
+}
+
+/**
+ * The server's resident memory (MB): the distinct physical pages resident in a process and its descendants, each
+ * page counted once however many of them map it (the node binary's code, shared by all; not the pages they share
+ * with processes outside the server, as PSS would split them). From /proc/<pid>/pagemap, which gives page frame
+ * numbers only to root: undefined otherwise (or when a process is gone mid-read).
+ */
+export function residentTreeMb(pid: number): number | undefined {
+  const frames = new Set<number>();
+  const PAGE = 4096;
+  try {
+    for (const p of processTree(pid)) {
+      const ranges: [number, number][] = [];
+      let range: [number, number] | undefined;
+      for (const line of readFileSync(`/proc/${p}/smaps`, 'utf8').split('\n')) {
+        const head = /^([0-9a-f]+)-([0-9a-f]+) /.exec(line);
+        if (head) range = [parseInt(head[1], 16), parseInt(head[2], 16)];
+        else if (range && /^Rss:\s+[1-9]/.test(line)) ranges.push(range);
+      }
+      const fd = openSync(`/proc/${p}/pagemap`, 'r');
+      try {
+        for (const [start, end] of ranges)
+          for (let page = start / PAGE; page < end / PAGE; page += 65536) {
+            const count = Math.min(65536, end / PAGE - page);
+            const buf = Buffer.alloc(count * 8);
+            const read = readSync(fd, buf, 0, buf.length, page * 8);
+            for (let i = 0; i + 8 <= read; i += 8) {
+              const entry = buf.readBigUInt64LE(i);
+              if (!(entry >> 63n)) continue; // not present
+              const frame = Number(entry & ((1n << 55n) - 1n));
+              if (frame === 0) return undefined; // frame numbers hidden (not root)
+              frames.add(frame);
+            }
+          }
+      } finally {
+        closeSync(fd);
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return (frames.size * PAGE) / 1024 / 1024;
 }
 
 export async function login(url: string, username: string, password = process.env.DEMO_PASSWORD ?? 'hoso-demo') {
