@@ -10,14 +10,16 @@ import { api, benchDocuments, login, RESULTS_DIR, seededDb, startServer } from '
  * npm run bench:memory [-- --documents N]: server RSS (from /proc; the cluster primary and its HTTP workers, summed and each) right
  * after start, at rest after warm-up, peak under a mixed read load (inbox, filtered list, detail) at 200
  * connections, 5 s after the load (does it come back?), then with BENCH_WAITING (500) process instances waiting
- * on a user task (the embedded engine keeps running instances in memory) and after they are completed. With each
+ * on a user task (the embedded engine keeps running instances in memory), after they are completed and
+ * BENCH_IDLE_SECONDS (45) later (the heap grown for the burst given back). With each
  * RSS figure, the PSS of the same processes (shared pages counted once in all: the memory the server occupies).
  * Target (issue 8): < 400 MB at 1M documents. Env: BENCH_DOCUMENTS (default 100000), BENCH_SECONDS (20),
- * BENCH_HTTP_WORKERS (CPUs), BENCH_WAITING (500).
+ * BENCH_HTTP_WORKERS (CPUs), BENCH_WAITING (500), BENCH_IDLE_SECONDS (45).
  */
 const DOCUMENTS = benchDocuments();
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WAITING = Number(process.env.BENCH_WAITING ?? 500);
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 45);
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
@@ -39,9 +41,10 @@ async function main(): Promise<void> {
     afterMb: 0,
     waitingMb: 0,
     completedMb: 0,
+    idleMb: 0,
     each: {} as Record<string, number[]>,
   };
-  const note = (k: 'startedMb' | 'restMb' | 'afterMb' | 'waitingMb' | 'completedMb') => {
+  const note = (k: 'startedMb' | 'restMb' | 'afterMb' | 'waitingMb' | 'completedMb' | 'idleMb') => {
     mem.each[k] = each();
     mem[k] = sum(mem.each[k]);
     notePss(k);
@@ -92,10 +95,14 @@ async function main(): Promise<void> {
     });
     await new Promise((r) => setTimeout(r, 3000));
     note('completedMb');
+    // V8 gives back the heap it grew for the burst only once the process has been idle a while (its memory
+    // reducer: seen 20–35 s after the completions)
+    await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
+    note('idleMb');
 
     // each figure twice: the processes' RSS summed (the node binary's ~45 MB of code counted once per process), and
     // the server's distinct resident pages (each physical page once: what the machine gives the server)
-    type Point = 'restMb' | 'peakMb' | 'waitingMb' | 'completedMb';
+    type Point = 'restMb' | 'peakMb' | 'waitingMb' | 'completedMb' | 'idleMb';
     const judged = (label: string, k: Point, target = true) => [
       {
         metric: `RSS ${label} (all server processes, summed)`,
@@ -133,6 +140,7 @@ async function main(): Promise<void> {
         { metric: 'RSS 5 s after load', value: `${mem.afterMb} MB (${mem.each.afterMb.join(' + ')})` },
         ...judged(`with ${tasks.length} instances waiting on a user task`, 'waitingMb'),
         ...judged('after completing them', 'completedMb', false),
+        ...judged(`${IDLE_SECONDS} s later, idle`, 'idleMb'),
       ],
     };
     mkdirSync(RESULTS_DIR, { recursive: true });
