@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../src/bootstrap.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
+import { analyzeStaleTables } from '../src/database/sqlite-statistics.js';
 import { hashPassword } from '../src/modules/auth/password-hasher.js';
 import { BulkSession } from './support/bulk-insert.js';
 import { seedDocuments, type SeedAgency } from './support/seed-documents.js';
@@ -120,6 +121,8 @@ async function main(): Promise<void> {
 
   const stats = await seedDocuments(ds, session, rng, agencies, { documents, openTasks, now });
   const counts = await session.end();
+  // as a running installation has them (refreshed hourly): the planner's statistics of the generated data
+  await analyzeStaleTables(ds);
   await ds.destroy();
   const seconds = (Date.now() - t0) / 1000;
   const biggest = [...agencies].sort((x, y) => y.weight - x.weight)[0];

@@ -14,7 +14,7 @@ import type { CoreOverrides } from './common/core.module.js';
 import { DomainError } from './common/domain-error.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { runMigrations } from './database/migrator.js';
-import { analyzeAtStart } from './database/sqlite-statistics.js';
+import { analyzeStaleTables } from './database/sqlite-statistics.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { StartupService } from './modules/startup/startup.service.js';
 
@@ -55,7 +55,7 @@ export async function migrate(config: AppConfig): Promise<void> {
   await ds.initialize();
   try {
     await runMigrations(ds);
-    await analyzeAtStart(ds);
+    await analyzeStaleTables(ds);
   } finally {
     await ds.destroy();
   }

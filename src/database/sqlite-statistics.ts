@@ -17,11 +17,12 @@ const ANALYSIS_LIMIT = 400;
 export const STATISTICS_REFRESH_MS = 3_600_000;
 
 /**
- * At start, on the migration connection, before the app's own connection opens (which then loads the result):
- * analyzes every table whose statistics are missing or stale (0x10002: check all tables, not only those this
- * connection has used). In a cluster the first worker does the work; the others find nothing to do.
+ * Analyzes every table whose statistics are missing or stale (0x10002: check all tables, not only those this
+ * connection has used). Run at start on the migration connection, before the app's own connection opens (which
+ * then loads the result; in a cluster the first worker does the work, the others find nothing to do), and by the
+ * scale generator once it has written its province.
  */
-export async function analyzeAtStart(ds: DataSource): Promise<void> {
+export async function analyzeStaleTables(ds: DataSource): Promise<void> {
   if (ds.options.type !== 'better-sqlite3') return;
   await ds.query(`PRAGMA analysis_limit = ${ANALYSIS_LIMIT}`);
   await ds.query('PRAGMA optimize = 0x10002');

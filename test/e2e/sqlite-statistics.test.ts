@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options.js';
 import { runMigrations } from '../../src/database/migrator.js';
-import { analyzeAtStart, SqliteStatistics } from '../../src/database/sqlite-statistics.js';
+import { analyzeStaleTables, SqliteStatistics } from '../../src/database/sqlite-statistics.js';
 import { TransactionService } from '../../src/database/transaction.service.js';
 import { isMysql } from '../support/test-app.js';
 
@@ -60,7 +60,7 @@ describe('SQLite planner statistics', { skip: isMysql && 'SQLite only: MariaDB k
     assert.notEqual(await indexOf(before), 'assignee', 'without statistics the planner guesses the state index');
     await before.destroy();
 
-    await analyzeAtStart(writer);
+    await analyzeStaleTables(writer);
     const [stat] = await writer.query(`SELECT COUNT(*) AS n FROM sqlite_stat1 WHERE tbl = 'task'`);
     assert.ok(Number(stat.n) > 0, 'task statistics written');
 
