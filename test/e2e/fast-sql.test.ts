@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { fastFindById, fastFindByIds, fastSelect } from '../../src/database/fast-sql.js';
+import { fastFindById, fastSelect, fastSelectPage } from '../../src/database/fast-sql.js';
 import { TASK_VIEW_COLUMNS } from '../../src/modules/tasks/task.mapper.js';
 import { DocumentEntity } from '../../src/modules/documents/document.entity.js';
 import { LIST_COLUMNS } from '../../src/modules/documents/document-mapper.js';
@@ -103,30 +103,57 @@ describe('fastFindById', () => {
     assert.deepEqual({ ...head }, { ...(await t.dataSource.manager.findOneBy(AuditChainHeadEntity, heads[0]))! });
   });
 
-  it('reads several ids in one statement as find does, leaving out ids without a row', async () => {
+  it('reads a page joined to the statement that chose its ids, in its order, as find does', async () => {
     const m = t.dataSource.manager;
-    const signerId = (await t.request('GET', '/api/auth/me', { as: 'snv.giamdoc' })).body.id;
-    for (const subject of ['Về việc đọc nhiều văn bản một lần', 'Kế hoạch thứ hai']) {
+    const me = (await t.request('GET', '/api/auth/me', { as: 'snv.giamdoc' })).body;
+    for (const subject of ['Về việc đọc một trang văn bản', 'Kế hoạch thứ hai', 'Báo cáo thứ ba']) {
       const created = await t.request('POST', '/api/documents/outgoing', {
         as: 'snv.cv',
-        body: { typeCode: 'CV', subject, signerId },
+        body: { typeCode: 'CV', subject, signerId: me.id },
       });
       assert.equal(created.status, 201, JSON.stringify(created.body));
     }
-    const docs: { id: string }[] = await t.dataSource.query('SELECT id FROM document');
-    assert.ok(docs.length >= 2);
-    const ids = [...docs.map((d) => d.id), '00000000-0000-4000-8000-000000000000'];
-    const fast = await fastFindByIds(m, DocumentEntity, ids, { columns: LIST_COLUMNS });
-    const orm = await m.find(DocumentEntity, {
-      where: ids.map((id) => ({ id })),
-      select: Object.fromEntries(LIST_COLUMNS.map((c) => [c, true])),
-    });
-    assert.equal(fast.length, docs.length, 'one entity per existing id');
-    const byId = (xs: DocumentEntity[]) => Object.fromEntries(xs.map((x) => [x.id, { ...x }]));
-    assert.deepEqual(byId(fast), byId(orm));
-    assert.ok(fast.every((d) => d instanceof DocumentEntity && d.createdAt instanceof Date));
-    assert.deepEqual(Object.keys(fast[0]).sort(), [...LIST_COLUMNS].sort(), 'only the columns asked for');
-    assert.deepEqual(await fastFindByIds(m, DocumentEntity, []), []);
+    const ids = (agencyId: string) =>
+      m
+        .createQueryBuilder()
+        .from(DocumentEntity, 'd')
+        .select('d.id', 'id')
+        .where('d.agency_id = :agencyId', { agencyId })
+        .getQueryAndParameters();
+    const order = 'd.created_at DESC, d.id ASC';
+    const [sql, params] = ids(me.agencyId);
+    const page = (offset: number) =>
+      fastSelectPage(
+        m,
+        DocumentEntity,
+        { sql: `${sql} ORDER BY ${order} LIMIT 2 OFFSET ${offset}`, params },
+        LIST_COLUMNS,
+        order,
+      );
+    const select = Object.fromEntries(LIST_COLUMNS.map((c) => [c, true]));
+    for (const offset of [0, 1]) {
+      const fast = await page(offset);
+      const orm = await m.find(DocumentEntity, {
+        where: { agencyId: me.agencyId },
+        order: { createdAt: 'DESC', id: 'ASC' },
+        skip: offset,
+        take: 2,
+        select,
+      });
+      assert.equal(fast.length, 2);
+      assert.deepEqual(
+        fast.map((x) => ({ ...x })),
+        orm.map((x) => ({ ...x })),
+        `page at ${offset}: same rows, same order`,
+      );
+      assert.ok(fast.every((d) => d instanceof DocumentEntity && d.createdAt instanceof Date));
+      assert.deepEqual(Object.keys(fast[0]).sort(), [...LIST_COLUMNS].sort(), 'only the columns asked for');
+    }
+    const [none, noParams] = ids('00000000-0000-4000-8000-000000000000');
+    assert.deepEqual(
+      await fastSelectPage(m, DocumentEntity, { sql: `${none} LIMIT 2`, params: noParams }, LIST_COLUMNS, order),
+      [],
+    );
   });
 
   it("selects a query builder's rows (its filter, order, limit) with only the columns asked for, as getMany does", async () => {

@@ -4,7 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { endOfLocalDay } from '../../common/business-time.js';
 import { badRequest, notFound } from '../../common/domain-error.js';
 import { escapeLike, foldVietnamese } from '../../common/vietnamese.js';
-import { fastFindById, fastFindByIds, fastSelect } from '../../database/fast-sql.js';
+import { fastFindById, fastSelect, fastSelectPage } from '../../database/fast-sql.js';
 import { TransactionService } from '../../database/transaction.service.js';
 import { DocumentAccessPolicy, type AuthUser, type DocumentAccessFacts } from '../auth/index.js';
 import { DocumentEventEntity, DocumentFileEntity, DocumentRecipientEntity } from './document-records.entity.js';
@@ -83,8 +83,8 @@ export class DocumentQueryService {
   }
 
   /**
-   * Paged list in two steps: the page of ids and the total come from the covering list index (see
-   * document.entity.ts), then the page's rows are read by id. Access (document-access.policy.ts): secret
+   * Paged list: the page of ids and the total come from the covering list index (see document.entity.ts), the
+   * page's rows joined to its ids in the same statement. Access (document-access.policy.ts): secret
    * documents only through the explicit reader list; drafters are readers of their drafts.
    */
   async list(user: AuthUser, q: ListDocumentsQuery) {
@@ -125,28 +125,24 @@ export class DocumentQueryService {
     // it counts only when the page is full (a short page already gives the exact total).
     const parallelCount = this.tx.isSqlite ? undefined : countCapped();
     parallelCount?.catch(() => undefined); // handled below; never an unhandled rejection if the page query fails
-    const idRows: { id: string }[] = await m.query(
-      `${base} ORDER BY ${order} LIMIT ${pageSize} OFFSET ${offset}`,
-      params,
+    // the page's ids from the covering index, joined to their rows, in one statement
+    const rows = await fastSelectPage(
+      m,
+      DocumentEntity,
+      { sql: `${base} ORDER BY ${order} LIMIT ${pageSize} OFFSET ${offset}`, params },
+      LIST_COLUMNS,
+      order,
     );
     // The total is exact up to COUNT_CAP and then reported as capped ("1 000+"), so counting never scans a
     // large agency's whole history.
-    let total = offset + idRows.length;
+    let total = offset + rows.length;
     let totalCapped = false;
-    if (idRows.length === pageSize || (idRows.length === 0 && offset > 0)) {
+    if (rows.length === pageSize || (rows.length === 0 && offset > 0)) {
       const n = await (parallelCount ?? countCapped());
       total = Math.min(n, COUNT_CAP);
       totalCapped = n > COUNT_CAP;
     } else await parallelCount;
-    const rows = await fastFindByIds(
-      m,
-      DocumentEntity,
-      idRows.map((r) => r.id),
-      { columns: LIST_COLUMNS },
-    );
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    const items = idRows.map((r) => byId.get(r.id)).filter((r): r is DocumentEntity => !!r);
-    return { items: items.map(toListItem), total, totalCapped, page, pageSize };
+    return { items: rows.map(toListItem), total, totalCapped, page, pageSize };
   }
 
   private filters(qb: SelectQueryBuilder<ObjectLiteral>, q: ListDocumentsQuery) {
