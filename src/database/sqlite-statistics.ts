@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { Periodic } from '../common/periodic.js';
 import { TransactionService } from './transaction.service.js';
 
 /**
@@ -38,24 +39,20 @@ export async function analyzeStaleTables(ds: DataSource): Promise<void> {
 @Injectable()
 export class SqliteStatistics implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('SqliteStatistics');
-  private timer?: NodeJS.Timeout;
-  private running: Promise<unknown> | null = null;
+  private readonly loop = new Periodic(
+    () => this.refresh(),
+    (e) => this.logger.error(e),
+  );
 
   constructor(private readonly tx: TransactionService) {}
 
   onModuleInit(): void {
     if (!this.tx.isSqlite) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.refresh()
-        .catch((e) => this.logger.error(e))
-        .finally(() => (this.running = null));
-    }, STATISTICS_REFRESH_MS);
-    this.timer.unref();
+    this.loop.start(STATISTICS_REFRESH_MS);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  onModuleDestroy(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Reloads the statistics other processes wrote, then analyzes what has changed. */

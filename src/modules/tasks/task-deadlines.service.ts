@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import { IsNull, LessThanOrEqual } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { Clock } from '../../common/clock.js';
+import { Periodic } from '../../common/periodic.js';
 import { TransactionService } from '../../database/transaction.service.js';
 import { TaskNotifier } from './task-notifier.js';
 import { TaskEntity } from './task.entity.js';
@@ -23,8 +24,10 @@ const LOOP_MS = 60_000;
 @Injectable()
 export class TaskDeadlineScheduler implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('TaskDeadlines');
-  private timer?: NodeJS.Timeout;
-  private running: Promise<unknown> | null = null;
+  private readonly loop = new Periodic(
+    () => this.runOnce(),
+    (e) => this.logger.error(e),
+  );
 
   constructor(
     private readonly tx: TransactionService,
@@ -35,18 +38,11 @@ export class TaskDeadlineScheduler implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     if (this.config.backgroundWork === false) return; // another HTTP worker process runs the loop
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.runOnce()
-        .catch((e) => this.logger.error(e))
-        .finally(() => (this.running = null));
-    }, LOOP_MS);
-    this.timer.unref();
+    this.loop.start(LOOP_MS);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  onModuleDestroy(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass; returns how many tasks got a mail queued. */
