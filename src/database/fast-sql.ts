@@ -78,36 +78,23 @@ export async function fastFindById<T extends ObjectLiteral>(
   id: string,
   opts: { lock?: boolean; columns?: (keyof T & string)[] } = {},
 ): Promise<T | null> {
-  return (await selectByIds(m, target, [id], opts))[0] ?? null;
-}
-
-async function selectByIds<T extends ObjectLiteral>(
-  m: EntityManager,
-  target: EntityTarget<T>,
-  ids: string[],
-  opts: { lock?: boolean; columns?: (keyof T & string)[] },
-): Promise<T[]> {
   const meta = m.connection.getMetadata(target);
   const lock = !!opts.lock && m.connection.options.type !== 'better-sqlite3';
   const columns = opts.columns
     ? opts.columns.map((p) => meta.findColumnWithPropertyName(p)!)
     : meta.columns.filter((c) => !c.isVirtual);
   const pk = meta.primaryColumns[0];
-  const key = `s|${meta.tableName}|${opts.columns?.join(',') ?? '*'}|${lock}|${ids.length}`;
+  const key = `s|${meta.tableName}|${opts.columns?.join(',') ?? '*'}|${lock}`;
   let sql = sqlCache.get(key);
   if (!sql) {
     const q = (n: string) => m.connection.driver.escape(n);
-    const where = ids.length === 1 ? `= ?` : `IN (${ids.map(() => '?').join(', ')})`;
     sql = `SELECT ${columns.map((c) => q(c.databaseName)).join(', ')} FROM ${q(meta.tableName)} WHERE ${q(
       pk.databaseName,
-    )} ${where}${lock ? ' FOR UPDATE' : ''}`;
+    )} = ?${lock ? ' FOR UPDATE' : ''}`;
     sqlCache.set(key, sql);
   }
-  const rows: Record<string, unknown>[] = await m.query(
-    sql,
-    ids.map((id) => encode(m, pk, id)),
-  );
-  return hydrate(m, target, rows, columns);
+  const rows: Record<string, unknown>[] = await m.query(sql, [encode(m, pk, id)]);
+  return hydrate(m, target, rows, columns)[0] ?? null;
 }
 
 /**
