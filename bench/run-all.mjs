@@ -68,7 +68,12 @@ for (const f of existsSync(resultsDir)
       .sort()
   : []) {
   try {
-    rows.push(...rowsOf(f.replace(/\.json$/, ''), JSON.parse(readFileSync(join(resultsDir, f), 'utf8'))));
+    const json = JSON.parse(readFileSync(join(resultsDir, f), 'utf8'));
+    // a file this run did not write (another driver, worker count or connection count, run on its own): say when
+    const at = json.measuredAt ?? json.generatedAt;
+    const earlier = typeof at === 'string' && (summaryOnly || new Date(at) < started);
+    const name = f.replace(/\.json$/, '') + (earlier ? ` (${at.slice(0, 16).replace('T', ' ')})` : '');
+    rows.push(...rowsOf(name, json));
   } catch (e) {
     rows.push({ name: f, metric: 'unreadable', value: String(e.message), target: '', ok: 'NO' });
   }
