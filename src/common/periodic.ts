@@ -1,6 +1,6 @@
 /**
  * Work run every `ms` in the background of a process: a pass never starts while the previous one still runs, a
- * failing pass is reported and the next one runs as usual, the timer does not keep the process alive, and stop()
+ * failing pass is logged and the next one runs as usual, the timer does not keep the process alive, and stop()
  * waits for the pass in progress (a module's onModuleDestroy).
  */
 export class Periodic {
@@ -9,13 +9,13 @@ export class Periodic {
 
   constructor(
     private readonly work: () => Promise<unknown>,
-    private readonly onError: (e: unknown) => void,
+    private readonly logger: { error(e: unknown): void },
   ) {}
 
   start(ms: number): void {
     this.timer = setInterval(() => {
       this.running ??= this.work()
-        .catch(this.onError)
+        .catch((e) => this.logger.error(e))
         .finally(() => (this.running = null));
     }, ms);
     this.timer.unref();

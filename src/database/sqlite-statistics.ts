@@ -9,11 +9,9 @@ import { TransactionService } from './transaction.service.js';
  * (assignee, state open, due before now) went to the (state, due_at) index — every overdue task of all agencies,
  * 197 ms — where statistics make it take the assignee's index (0.06 ms); the hand-tuned list plans stay as they
  * are (bench/README.md, ninth pass). MySQL/MariaDB keep their own statistics (InnoDB's persistent statistics).
- *
- * Rows read per index while analyzing (SQLite's advice: 100–1000): at 1,000,000 documents an ANALYZE of the whole
- * database takes ~1.4–1.9 s with 400, ~8 s with PRAGMA optimize's own limit.
+ * (The connection's analysis_limit bounds each ANALYZE: data-source-options.ts.)
  */
-const ANALYSIS_LIMIT = 400;
+
 /** How often each process refreshes: a no-op (~0 ms) unless a table has grown or shrunk ~25× since analyzed. */
 export const STATISTICS_REFRESH_MS = 3_600_000;
 
@@ -25,7 +23,6 @@ export const STATISTICS_REFRESH_MS = 3_600_000;
  */
 export async function analyzeStaleTables(ds: DataSource): Promise<void> {
   if (ds.options.type !== 'better-sqlite3') return;
-  await ds.query(`PRAGMA analysis_limit = ${ANALYSIS_LIMIT}`);
   await ds.query('PRAGMA optimize = 0x10002');
 }
 
@@ -39,10 +36,7 @@ export async function analyzeStaleTables(ds: DataSource): Promise<void> {
 @Injectable()
 export class SqliteStatistics implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('SqliteStatistics');
-  private readonly loop = new Periodic(
-    () => this.refresh(),
-    (e) => this.logger.error(e),
-  );
+  private readonly loop = new Periodic(() => this.refresh(), this.logger);
 
   constructor(private readonly tx: TransactionService) {}
 
@@ -59,7 +53,6 @@ export class SqliteStatistics implements OnModuleInit, OnModuleDestroy {
   async refresh(): Promise<void> {
     await this.tx.run(async (m) => {
       await m.query('ANALYZE sqlite_schema');
-      await m.query(`PRAGMA analysis_limit = ${ANALYSIS_LIMIT}`);
       await m.query('PRAGMA optimize');
     });
   }

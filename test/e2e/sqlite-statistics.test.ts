@@ -77,7 +77,6 @@ describe('SQLite planner statistics', { skip: isMysql && 'SQLite only: MariaDB k
       assert.notEqual(await indexOf(running), 'assignee');
       // another process analyzes; its figures carry a mark (a row count of 6001 instead of 6000) that a second
       // analysis would overwrite
-      await writer.query(`PRAGMA analysis_limit = 400`);
       await writer.query(`ANALYZE`);
       await writer.query(`UPDATE sqlite_stat1 SET stat = '6001' || substr(stat, 5) WHERE tbl = 'task'`);
       const marked = await writer.query(`SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'task' ORDER BY idx`);

@@ -18,7 +18,7 @@ describe('Periodic', () => {
         active--;
         finished++;
       },
-      () => assert.fail('no error expected'),
+      { error: () => assert.fail('no error expected') },
     );
     loop.start(10);
     await sleep(200);
@@ -37,7 +37,7 @@ describe('Periodic', () => {
       async () => {
         if (++passes === 1) throw new Error('first pass fails');
       },
-      (e) => errors.push(e),
+      { error: (e) => errors.push(e) },
     );
     loop.start(10);
     await sleep(80);

@@ -24,10 +24,7 @@ const LOOP_MS = 60_000;
 @Injectable()
 export class TaskDeadlineScheduler implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('TaskDeadlines');
-  private readonly loop = new Periodic(
-    () => this.runOnce(),
-    (e) => this.logger.error(e),
-  );
+  private readonly loop = new Periodic(() => this.runOnce(), this.logger);
 
   constructor(
     private readonly tx: TransactionService,
