@@ -62,6 +62,22 @@ describe('embedded engine: preparing a user task outside the transaction', () =>
     assert.equal((await h.instance(id)).state, 'completed');
   });
 
+  it('given prepared tasks, when other instances advance meanwhile, then each completion takes its prepared engine', async () => {
+    const prepared = await Promise.all(Array.from({ length: 6 }, () => startTwoOpinions()));
+    for (const p of prepared) await h.engine.prepareUserTask(p.legal.key);
+    const others = await Promise.all(Array.from({ length: 8 }, () => startTwoOpinions()));
+    // eight other instances advanced and kept idle: only a few idle engines stay, the prepared ones all stay
+    for (const o of others) await h.engine.completeUserTask(o.legal.key, { legalOk: true });
+    const held = h.engine.liveEngines();
+    assert.ok(held.prepared >= 6, `prepared engines kept: ${JSON.stringify(held)}`);
+    assert.ok(held.idle <= 4, `idle engines bounded: ${JSON.stringify(held)}`);
+    const rebuiltBefore = held.rebuilt;
+    for (const p of prepared) await h.engine.completeUserTask(p.legal.key, { legalOk: true });
+    assert.equal(h.engine.liveEngines().rebuilt, rebuiltBefore, 'no prepared engine was rebuilt again');
+    assert.equal(h.engine.liveEngines().prepared, 0);
+    for (const p of prepared) assert.equal((await h.instance(p.id)).runtime.vars.legalOk, true);
+  });
+
   it('given a task of an ended instance or an unknown key, then preparing it changes nothing', async () => {
     await h.engine.prepareUserTask('no-such-task');
     const { id, legal, finance } = await startTwoOpinions();

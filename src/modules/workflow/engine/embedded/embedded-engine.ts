@@ -44,16 +44,26 @@ interface LiveEntry {
   run: InstanceRun;
   revision: number;
   savedState?: string | null;
+  /** Set while the entry is held for the completion that prepared it (prepareUserTask): not evicted as idle. */
+  preparedAt?: number;
 }
 
 /**
- * Live engines kept per app process. A waiting instance's bpmn-engine holds 1.7–2.2 MB of heap (the incoming and
- * outgoing document processes; its brokers' queues and exchanges — measured with a heap snapshot, 101 of them took
- * ~330 MB of one HTTP worker), and a province has tens of thousands waiting, so only the most recently advanced
- * are kept — enough for the next step of the work in progress; the others are recovered from their saved state
- * (~3 ms of CPU, before the completion transaction: prepareUserTask).
+ * Live engines kept per app process, two kinds:
+ *  - prepared: rebuilt by prepareUserTask for a completion about to run (before its transaction, so the ~3 ms
+ *    rebuild does not hold the write lock); held until that completion takes it, never evicted as idle. Their
+ *    number is bounded by the completions in progress (TasksService: 16 per process); one whose completion never
+ *    came (refused, failed) is let go after PREPARED_HOLD_MS.
+ *  - idle: the most recently advanced, kept for a next step that comes soon (a user completing two steps in a
+ *    row, a flow's next actor on the same page). Between people a step usually comes minutes to days later, from
+ *    any process, so only a few are kept.
+ * A waiting instance's bpmn-engine is large: ~3 MB of heap for the outgoing-document process at its first wait
+ * (60 brokers and their queues; heap snapshots of a worker during the outgoing-document flows: 18 live engines,
+ * 16 of them the idle cache when it held 16 of any kind), and a worker's heap grows to about twice what is live
+ * before it collects.
  */
-const LIVE_CACHE_MAX = 16;
+const IDLE_CACHE_MAX = 4;
+const PREPARED_HOLD_MS = 60_000;
 
 const isRunFailure = (e: unknown) =>
   e instanceof DomainError && (e.code === 'WORKFLOW_RUN_FAILED' || e.code === 'EXTRACT_VALUE_ERROR');
@@ -79,6 +89,7 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine implements PersisterH
   private readonly active = new WeakMap<EntityManager, Map<string, InstanceRun>>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private busy = 0;
+  private rebuilt = 0;
   /**
    * Starts outside a caller's transaction run the engine outside the write lock (startDetached). On SQLite (one
    * writer for the whole file) that is what lets app processes overlap; on MySQL a new instance's row is locked by
@@ -420,15 +431,35 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine implements PersisterH
       });
   }
 
-  /** Least recently advanced first out (an advance deletes and re-adds its entry). */
+  /**
+   * Idle entries beyond IDLE_CACHE_MAX go, least recently advanced first (an advance deletes and re-adds its
+   * entry); prepared ones stay until taken, or until PREPARED_HOLD_MS has passed.
+   */
   private trimLive(): void {
-    while (this.live.size > LIVE_CACHE_MAX) this.live.delete(this.live.keys().next().value as string);
+    const now = Date.now();
+    let idle = 0;
+    for (const e of this.live.values()) if (e.preparedAt === undefined) idle++;
+    for (const [id, e] of this.live) {
+      if (e.preparedAt === undefined) {
+        if (idle <= IDLE_CACHE_MAX) continue;
+        idle--;
+      } else if (now - e.preparedAt < PREPARED_HOLD_MS) continue;
+      this.live.delete(id);
+    }
+  }
+
+  /** Live engines held by this process (for tests and diagnostics), and how many were rebuilt from saved state. */
+  liveEngines(): { idle: number; prepared: number; rebuilt: number } {
+    let prepared = 0;
+    for (const e of this.live.values()) if (e.preparedAt !== undefined) prepared++;
+    return { idle: this.live.size - prepared, prepared, rebuilt: this.rebuilt };
   }
 
   /** A waiting instance's engine from its saved state. */
   private async rebuild(m: EntityManager, row: WorkflowInstanceEntity): Promise<InstanceRun> {
     const def = await this.definitions.get(m, row.definitionId);
     const run = new InstanceRun(row.id, def, row.runtime);
+    this.rebuilt++;
     run.replaying = true;
     run.engine.recover(JSON.parse(row.engineState ?? '{}'));
     await run.engine.resume();
@@ -449,14 +480,17 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine implements PersisterH
     if (!task) return;
     const row = await fastFindById(m, WorkflowInstanceEntity, task.instanceId);
     if (!row?.engineState || row.state !== 'active') return;
-    const fresh = () => {
+    // a live engine as fresh as the saved state is held for this completion instead
+    const held = () => {
       const e = this.live.get(row.id);
-      return !!e && e.revision >= row.revision;
+      if (!e || e.revision < row.revision) return false;
+      e.preparedAt = Date.now();
+      return true;
     };
-    if (fresh()) return;
+    if (held()) return;
     const run = await this.rebuild(m, row);
-    if (fresh()) return; // an advance of this process got there first
-    this.live.set(row.id, { run, revision: row.revision, savedState: row.engineState });
+    if (held()) return; // an advance of this process got there first
+    this.live.set(row.id, { run, revision: row.revision, savedState: row.engineState, preparedAt: Date.now() });
     this.trimLive();
   }
 
