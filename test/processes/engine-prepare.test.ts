@@ -78,6 +78,18 @@ describe('embedded engine: preparing a user task outside the transaction', () =>
     for (const p of prepared) assert.equal((await h.instance(p.id)).runtime.vars.legalOk, true);
   });
 
+  it('given many preparations whose completions never come, then only a bounded number of engines is held', async () => {
+    const abandoned = await Promise.all(Array.from({ length: 40 }, () => startTwoOpinions()));
+    for (const a of abandoned) await h.engine.prepareUserTask(a.legal.key);
+    const held = h.engine.liveEngines();
+    assert.ok(held.prepared <= 32, `prepared engines bounded: ${JSON.stringify(held)}`);
+    // the newest preparation is among those kept: completing it rebuilds nothing
+    const last = abandoned[abandoned.length - 1];
+    await h.engine.completeUserTask(last.legal.key, { legalOk: true });
+    assert.equal(h.engine.liveEngines().rebuilt, held.rebuilt);
+    assert.equal((await h.instance(last.id)).runtime.vars.legalOk, true);
+  });
+
   it('given a task of an ended instance or an unknown key, then preparing it changes nothing', async () => {
     await h.engine.prepareUserTask('no-such-task');
     const { id, legal, finance } = await startTwoOpinions();

@@ -53,7 +53,9 @@ interface LiveEntry {
  *  - prepared: rebuilt by prepareUserTask for a completion about to run (before its transaction, so the ~3 ms
  *    rebuild does not hold the write lock); held until that completion takes it, never evicted as idle. Their
  *    number is bounded by the completions in progress (TasksService: 16 per process); one whose completion never
- *    came (refused, failed) is let go after PREPARED_HOLD_MS.
+ *    came (refused, failed) is let go after PREPARED_HOLD_MS, and beyond PREPARED_MAX the oldest go first (a
+ *    completion takes its engine within milliseconds, so those are the abandoned ones: repeated refused
+ *    completions cannot pile engines up).
  *  - idle: the most recently advanced, kept for a next step that comes soon (a user completing two steps in a
  *    row, a flow's next actor on the same page). Between people a step usually comes minutes to days later, from
  *    any process, so only a few are kept.
@@ -64,6 +66,7 @@ interface LiveEntry {
  */
 const IDLE_CACHE_MAX = 4;
 const PREPARED_HOLD_MS = 60_000;
+const PREPARED_MAX = 32;
 
 const isRunFailure = (e: unknown) =>
   e instanceof DomainError && (e.code === 'WORKFLOW_RUN_FAILED' || e.code === 'EXTRACT_VALUE_ERROR');
@@ -438,14 +441,19 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine implements PersisterH
   private trimLive(): void {
     const now = Date.now();
     let idle = 0;
-    for (const e of this.live.values()) if (e.preparedAt === undefined) idle++;
+    const prepared: [string, number][] = [];
+    for (const [id, e] of this.live)
+      if (e.preparedAt === undefined) idle++;
+      else prepared.push([id, e.preparedAt]);
     for (const [id, e] of this.live) {
-      if (e.preparedAt === undefined) {
-        if (idle <= IDLE_CACHE_MAX) continue;
-        idle--;
-      } else if (now - e.preparedAt < PREPARED_HOLD_MS) continue;
+      if (e.preparedAt !== undefined || idle <= IDLE_CACHE_MAX) continue;
+      idle--;
       this.live.delete(id);
     }
+    prepared.sort((a, b) => a[1] - b[1]);
+    prepared.forEach(([id, at], i) => {
+      if (now - at >= PREPARED_HOLD_MS || prepared.length - i > PREPARED_MAX) this.live.delete(id);
+    });
   }
 
   /** Live engines held by this process (for tests and diagnostics), and how many were rebuilt from saved state. */
