@@ -435,25 +435,23 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine implements PersisterH
   }
 
   /**
-   * Idle entries beyond IDLE_CACHE_MAX go, least recently advanced first (an advance deletes and re-adds its
-   * entry); prepared ones stay until taken, or until PREPARED_HOLD_MS has passed.
+   * Idle entries beyond IDLE_CACHE_MAX go, and prepared ones beyond PREPARED_MAX or held longer than
+   * PREPARED_HOLD_MS, oldest first: the map's order is the order entries were advanced or prepared (both re-add
+   * their entry).
    */
   private trimLive(): void {
     const now = Date.now();
-    let idle = 0;
-    const prepared: [string, number][] = [];
-    for (const [id, e] of this.live)
-      if (e.preparedAt === undefined) idle++;
-      else prepared.push([id, e.preparedAt]);
+    let { idle, prepared } = this.liveEngines();
     for (const [id, e] of this.live) {
-      if (e.preparedAt !== undefined || idle <= IDLE_CACHE_MAX) continue;
-      idle--;
+      if (e.preparedAt === undefined) {
+        if (idle <= IDLE_CACHE_MAX) continue;
+        idle--;
+      } else {
+        if (prepared <= PREPARED_MAX && now - e.preparedAt < PREPARED_HOLD_MS) continue;
+        prepared--;
+      }
       this.live.delete(id);
     }
-    prepared.sort((a, b) => a[1] - b[1]);
-    prepared.forEach(([id, at], i) => {
-      if (now - at >= PREPARED_HOLD_MS || prepared.length - i > PREPARED_MAX) this.live.delete(id);
-    });
   }
 
   /** Live engines held by this process (for tests and diagnostics), and how many were rebuilt from saved state. */
@@ -489,17 +487,20 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine implements PersisterH
     const row = await fastFindById(m, WorkflowInstanceEntity, task.instanceId);
     if (!row?.engineState || row.state !== 'active') return;
     // a live engine as fresh as the saved state is held for this completion instead
-    const held = () => {
-      const e = this.live.get(row.id);
-      if (!e || e.revision < row.revision) return false;
-      e.preparedAt = Date.now();
-      return true;
+    const hold = (e: LiveEntry) => {
+      this.live.delete(row.id);
+      this.live.set(row.id, { ...e, preparedAt: Date.now() });
+      this.trimLive();
     };
-    if (held()) return;
+    const fresh = () => {
+      const e = this.live.get(row.id);
+      return e && e.revision >= row.revision ? e : undefined;
+    };
+    const live = fresh();
+    if (live) return hold(live);
     const run = await this.rebuild(m, row);
-    if (held()) return; // an advance of this process got there first
-    this.live.set(row.id, { run, revision: row.revision, savedState: row.engineState, preparedAt: Date.now() });
-    this.trimLive();
+    // an advance of this process may have got there first
+    hold(fresh() ?? { run, revision: row.revision, savedState: row.engineState });
   }
 
   /** Runs jobs, call activities and deferred ops until the instance only waits (user task, timer, message…). */
