@@ -1,17 +1,38 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { freshDatabase } from '../support/test-app.js';
-import { client, MAIN_JS, pool, startChildServer, type ChildServer } from './support/child-server.js';
-import { openDb } from './support/effects.js';
+import { client, FAULT_SERVER_JS, pool, startChildServer, type ChildServer } from './support/child-server.js';
+import {
+  CRASH_PROCESS_ID,
+  crashBpmn,
+  effectCounts,
+  effectProblems,
+  instanceStates,
+  openDb,
+  waitUntilSettled,
+} from './support/effects.js';
 
 /**
- * Issue 8: SIGKILL during in-flight issuances. The production server (node dist/src/main.js) takes
- * ISSUANCES outgoing documents of Sở Nội vụ to the signing step; the leader's signatures are then sent
- * concurrently and the server is killed -9 half-way, while numbering (a worker) runs. After a restart every
- * document is issued exactly once: nothing lost, numbers of the year unique and gap-free, one register entry
- * per document.
+ * Issue 8: SIGKILL during a load of INSTANCES running process instances and ISSUANCES in-flight issuances, in
+ * one server at one moment. The production server (with the counted `faults.effect` worker) takes ISSUANCES
+ * outgoing documents of Sở Nội vụ to the signing step and has INSTANCES instances of the crash process running
+ * (each waits 20–59 s on a timer between its effects), and more are being started, their first effect in flight,
+ * until the kill. The leader's signatures are then sent concurrently and the server is killed -9 half-way through
+ * them, while numbering (a worker) runs. After a restart: every instance completes with each worker effect
+ * applied exactly once, and every document is issued exactly once — nothing lost, numbers of the year unique and
+ * gap-free, one register entry per document — and the audit chain verifies.
  */
 const ISSUANCES = Number(process.env.FAULT_ISSUANCES ?? 50);
+const INSTANCES = Number(process.env.FAULT_INSTANCES ?? 500);
+const COMPLETION_TIMEOUT_MS = 180_000;
+/** The crash process with its 1 s timer replaced by a per-instance wait (FEEL). */
+const crashBpmnWithWait = () => {
+  const xml = crashBpmn();
+  assert.ok(xml.includes('>PT1S<'), 'the crash fixture has its 1 s timer');
+  return xml.replace('>PT1S<', '>=wait<');
+};
+/** Instance i waits 20–59 s: few timers fire before the kill, some fire around it, all within a minute. */
+const waitOf = (i: number) => `PT${20 + (i % 40)}S`;
 const PIN = 'hoso-demo';
 
 type Api = ReturnType<typeof client>;
@@ -73,7 +94,7 @@ async function completeAll(
   return pending;
 }
 
-describe('SIGKILL during in-flight issuances: numbers unique and gap-free, nothing lost', () => {
+describe('SIGKILL during running instances and in-flight issuances: all complete once, numbers gap-free', () => {
   const servers: ChildServer[] = [];
   let drop: (() => Promise<void>) | undefined;
   after(async () => {
@@ -81,10 +102,11 @@ describe('SIGKILL during in-flight issuances: numbers unique and gap-free, nothi
     await drop?.();
   });
 
-  it(`given ${ISSUANCES} documents at signing, when the server is killed while they are signed and numbered, then all are issued once`, async () => {
+  it(`given ${INSTANCES} running instances and ${ISSUANCES} documents being signed, when the server is killed -9, then after a restart all complete and are issued once`, async () => {
     const db = await freshDatabase();
     drop = db.drop;
-    const first = await startChildServer({ ...db, entry: MAIN_JS });
+    const env = { FAULT_EFFECT_DELAY_MS: '2' };
+    const first = await startChildServer({ ...db, entry: FAULT_SERVER_JS, env });
     servers.push(first);
     const api = client(first.url);
     const giamdoc = (await api.call('GET', '/api/auth/me', { as: 'snv.giamdoc' })).body.id;
@@ -105,8 +127,39 @@ describe('SIGKILL during in-flight issuances: numbers unique and gap-free, nothi
     assert.deepEqual(await completeAll(api, 'snv.tp', docs, 'review', { decision: 'approve' }), []);
     assert.deepEqual(await completeAll(api, 'snv.vanthu', docs, 'formatCheck', { decision: 'approve' }), []);
 
-    // when: the leader signs them all, and the server dies half-way through
+    const deployed = await api.call('POST', '/api/workflow/definitions', {
+      as: 'admin',
+      raw: crashBpmnWithWait(),
+      type: 'application/xml',
+    });
+    assert.equal(deployed.status, 201, JSON.stringify(deployed.body));
+    const acknowledged = new Set<string>();
+    let killed = false;
+    let inFlight = 0;
+    const start = async (key: string, wait: string) => {
+      inFlight++;
+      const res = await api
+        .call('POST', '/api/workflow/instances', {
+          as: 'admin',
+          body: { processId: CRASH_PROCESS_ID, businessKey: key, variables: { wait } },
+        })
+        .catch(() => undefined)
+        .finally(() => inFlight--);
+      if (res?.status === 201) acknowledged.add(res.body.id);
+      else if (!killed) assert.fail(`start ${key}: ${res?.status} ${JSON.stringify(res?.body)}`);
+    };
+    await pool(
+      Array.from({ length: INSTANCES }, (_, i) => i),
+      16,
+      (i) => start(`crash-${i}`, waitOf(i)),
+    );
+
+    // when: the leader signs the documents while more instances are being started; the server dies half-way
     let signed = 0;
+    let inFlightAtKill = 0;
+    const startsUntilKilled = pool([0, 1, 2, 3], 4, async (lane) => {
+      for (let k = 0; !killed; k++) await start(`load-${lane}-${k}`, waitOf(k));
+    });
     await completeAll(
       api,
       'snv.giamdoc',
@@ -116,15 +169,30 @@ describe('SIGKILL during in-flight issuances: numbers unique and gap-free, nothi
       {
         tolerateFailure: true,
         onDone: () => {
-          if (++signed === Math.floor(ISSUANCES / 2)) first.proc.kill('SIGKILL');
+          if (++signed === Math.floor(ISSUANCES / 2)) {
+            killed = true;
+            inFlightAtKill = inFlight;
+            first.proc.kill('SIGKILL');
+          }
         },
       },
     );
+    await startsUntilKilled;
     await first.exited;
-    console.log(`# killed after ${signed} acknowledged signatures of ${ISSUANCES}`);
+    const unfinishedAtKill = [...(await instanceStates(db.databaseUrl)).values()].filter(
+      (x) => x !== 'completed',
+    ).length;
+    console.log(
+      `# killed after ${signed} acknowledged signatures of ${ISSUANCES}, ${acknowledged.size} acknowledged starts and ${inFlightAtKill} in flight; ${unfinishedAtKill} instances unfinished`,
+    );
+    assert.ok(
+      unfinishedAtKill >= INSTANCES / 2,
+      `most instances must be running at the kill, or this test proves less than it says (${unfinishedAtKill})`,
+    );
+    assert.ok(inFlightAtKill > 0, 'starts must be in flight at the kill');
 
     // then: restart, finish what the crash interrupted, agency-sign, and check the registers
-    const second = await startChildServer({ ...db, entry: MAIN_JS });
+    const second = await startChildServer({ ...db, entry: FAULT_SERVER_JS, env });
     servers.push(second);
     const api2 = client(second.url);
     // signatures lost with the crash are still open tasks; the others are gone (a few polls find nothing)
@@ -173,5 +241,21 @@ describe('SIGKILL during in-flight issuances: numbers unique and gap-free, nothi
     } finally {
       await ds.destroy();
     }
+
+    const states = await waitUntilSettled(db.databaseUrl, COMPLETION_TIMEOUT_MS);
+    const notCompleted = [...states].filter(([, s]) => s !== 'completed');
+    console.log(
+      `# ${states.size} crash instances in the DB (${states.size - acknowledged.size} created but unacknowledged at the kill); not completed: ${notCompleted.length}`,
+    );
+    assert.deepEqual(notCompleted, [], 'every instance completes (none active or in incident)');
+    for (const id of acknowledged) assert.equal(states.get(id), 'completed', `acknowledged instance ${id} lost`);
+    const ds2 = await openDb(db.databaseUrl);
+    try {
+      assert.deepEqual(effectProblems(await effectCounts(ds2), [...states.keys()]), []);
+    } finally {
+      await ds2.destroy();
+    }
+    const verify = await api2.call('GET', '/api/audit/verify', { as: 'admin' });
+    assert.equal(verify.body.ok, true, `audit chain intact after the crash: ${JSON.stringify(verify.body)}`);
   });
 });
