@@ -37,10 +37,13 @@ export async function startChildServer(opts: {
   entry?: string;
   env?: Record<string, string>;
   readyTimeoutMs?: number;
+  /** Runs the server through another program (e.g. `unshare … sh -c '… exec "$0" "$1"'`), given node and entry. */
+  launch?: (node: string, entry: string) => [string, string[]];
 }): Promise<ChildServer> {
   const port = await freePort();
   let out = '';
-  const proc = spawn(process.execPath, [opts.entry ?? MAIN_JS], {
+  const [command, args] = (opts.launch ?? ((node, entry) => [node, [entry]]))(process.execPath, opts.entry ?? MAIN_JS);
+  const proc = spawn(command, args, {
     cwd: ROOT,
     env: {
       ...process.env,
