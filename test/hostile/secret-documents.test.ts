@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { DossiersService, secrecyCovers } from '../../src/modules/dossiers/dossiers.service.js';
+import { PLAN_CSV } from '../e2e/dossiers-support.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { loadApiMap, type ApiMap } from './support/api-map.js';
 import { me, type Me } from './support/agencies.js';
@@ -115,5 +117,103 @@ describe('secret documents stay with their readers', () => {
       (r) => (r.data.includes(MARKER) || r.data.includes(secretId)) && r.user_id && !readerIds.has(r.user_id),
     );
     assert.deepEqual(leaked, []);
+  });
+
+  it('is filed only by its readers, only into a secret dossier, and stays with its readers there', async () => {
+    const year = new Date().getFullYear();
+    const imp = await t.request('POST', `/api/file-plans/${year}/import`, {
+      as: 'snv.vanthu',
+      raw: PLAN_CSV,
+      headers: { 'content-type': 'text/csv' },
+    });
+    assert.equal(imp.status, 201, JSON.stringify(imp.body));
+    assert.equal((await t.request('POST', `/api/file-plans/${year}/approve`, { as: 'snv.giamdoc' })).status, 201);
+    const plan = (await t.request('GET', `/api/file-plans/${year}`, { as: 'snv.cv' })).body;
+    const entry = (notation: string) => plan.entries.find((e: { notation: string }) => e.notation === notation).id;
+    const open = async (as: string, body: Record<string, unknown>) => {
+      const res = await t.request('POST', '/api/dossiers', { as, body });
+      assert.equal(res.status, 201, `${as}: ${JSON.stringify(res.body)}`);
+      return res.body.id as string;
+    };
+    const add = (as: string, dossierId: string) =>
+      t.request('POST', `/api/dossiers/${dossierId}/items`, { as, body: { documentId: secretId } });
+    const exported = async (as: string, dossierId: string) => {
+      const res = await fetch(`${t.url}/api/dossiers/${dossierId}/export?format=xml`, {
+        headers: { authorization: `Bearer ${await t.token(as)}` },
+      });
+      assert.equal(res.status, 200);
+      return res.text();
+    };
+    assert.ok(nonReaders.includes('snv.cv2') && readers.includes('snv.vanthu') && readers.includes('snv.cv'));
+
+    // a non-reader cannot file it (by its id) into a dossier of their own, and so cannot export it
+    const own = await open('snv.cv2', { filePlanEntryId: entry('01.TCCB') });
+    assert.equal((await add('snv.cv2', own)).status, 404);
+    assert.ok(!(await exported('snv.cv2', own)).includes(MARKER));
+    // nor any document they may not see (another unit's, not secret)
+    const plain = await t.request('POST', '/api/documents/outgoing', {
+      as: 'snv.cv',
+      body: { typeCode: 'CV', subject: 'Về việc văn bản thường của phòng khác', signerId: meOf['snv.giamdoc'].id },
+    });
+    assert.equal((await t.request('GET', `/api/documents/${plain.body.id}`, { as: 'snv.cv2' })).status, 404);
+    const plainAdd = await t.request('POST', `/api/dossiers/${own}/items`, {
+      as: 'snv.cv2',
+      body: { documentId: plain.body.id },
+    });
+    assert.equal(plainAdd.status, 404);
+    // a reader who may share it (the clerk) cannot put it into an open dossier
+    const openDossier = await open('snv.vanthu', { filePlanEntryId: entry('01.VP') });
+    const low = await add('snv.vanthu', openDossier);
+    assert.equal(low.status, 409, JSON.stringify(low.body));
+    assert.equal(low.body.code, 'DOSSIER_SECRECY_TOO_LOW');
+    // nor does its flow's filing step (the dossier chosen when it was drafted) put it there
+    const filing = await t.app.get(DossiersService).fileFromWorkflow(t.dataSource.manager, {
+      documentId: secretId,
+      dossierId: openDossier,
+      agencyId: meOf['snv.vanthu'].agencyId,
+      jobKey: 'test-filing',
+    });
+    assert.deepEqual(filing, { filed: false, reason: 'dossier-secrecy-too-low' });
+    // the drafter (a reader who may not share a secret document) cannot file it even into a secret dossier
+    const drafters = await open('snv.cv', {
+      title: 'Hồ sơ mật của chuyên viên',
+      notation: '19.TCCB',
+      retention: 10,
+      secrecy: 'secret',
+    });
+    assert.equal((await add('snv.cv', drafters)).status, 403);
+    // the clerk files it into a secret dossier, which snv.cv2 (not a reader of the document) may read
+    const secret = await open('snv.vanthu', {
+      title: 'Hồ sơ mật của văn phòng',
+      notation: '18.VP',
+      retention: 10,
+      secrecy: 'confidential',
+      readerIds: [meOf['snv.cv2'].id],
+    });
+    assert.equal((await add('snv.vanthu', secret)).status, 201);
+    assert.ok((await exported('snv.vanthu', secret)).includes(MARKER), 'control: its reader exports it');
+    const view = await t.request('GET', `/api/dossiers/${secret}`, { as: 'snv.cv2' });
+    assert.equal(view.status, 200);
+    assert.ok(!JSON.stringify(view.body).includes(secretId), 'the dossier view leaves it out for a non-reader');
+    const text = await exported('snv.cv2', secret);
+    assert.ok(!text.includes(MARKER) && !text.includes(secretId), 'the export leaves it out for a non-reader');
+    // and no electronic transfer package carries it to the archivists
+    const transfer = await t.request('POST', '/api/archive-transfers', {
+      as: 'snv.vanthu',
+      body: { dossierIds: [secret] },
+    });
+    assert.equal(transfer.status, 409, JSON.stringify(transfer.body));
+    assert.equal(transfer.body.code, 'DOSSIER_SECRET_NOT_TRANSFERABLE');
+
+    // levels: a dossier holds documents up to its own level
+    assert.deepEqual(
+      [
+        secrecyCovers(null, 'confidential'),
+        secrecyCovers('confidential', 'confidential'),
+        secrecyCovers('confidential', 'secret'),
+        secrecyCovers('top-secret', 'secret'),
+      ],
+      [false, true, false, true],
+    );
   });
 });

@@ -1,15 +1,51 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { TransactionService } from '../../database/transaction.service.js';
-import { DossierDocumentSource, type FilingDocument } from '../dossiers/index.js';
+import { DocumentAccessPolicy, type AuthUser } from '../auth/index.js';
+import { DossierDocumentSource, type FilingDocument, type FilingDocumentAccess } from '../dossiers/index.js';
 import { DocumentEventEntity, DocumentFileEntity } from './document-records.entity.js';
 import { DocumentEntity } from './document.entity.js';
 
 /** What the dossiers module reads to file documents (appendix VI §2.3/§2.4 metadata, files, trail). */
 @Injectable()
 export class DocumentsForDossiers extends DossierDocumentSource {
-  constructor(private readonly tx: TransactionService) {
+  constructor(
+    private readonly tx: TransactionService,
+    private readonly policy: DocumentAccessPolicy,
+  ) {
     super();
+  }
+
+  /** Two statements whatever the number of documents (a dossier view asks for all of its documents). */
+  async accessOf(user: AuthUser, ids: string[]): Promise<Map<string, FilingDocumentAccess>> {
+    const out = new Map<string, FilingDocumentAccess>();
+    if (!ids.length) return out;
+    const m = this.tx.manager;
+    const docs = await m.find(DocumentEntity, {
+      select: { id: true, agencyId: true, secrecy: true, unitId: true, drafterId: true, signerId: true },
+      where: { id: In([...new Set(ids)]) },
+    });
+    if (!docs.length) return out;
+    const readers: { documentId: string; userId: string }[] = await m.query(
+      `SELECT document_id AS documentId, user_id AS userId FROM document_reader WHERE document_id IN (${docs.map(() => '?').join(',')})`,
+      docs.map((d) => d.id),
+    );
+    for (const d of docs) {
+      const facts = {
+        agencyId: d.agencyId,
+        secrecy: d.secrecy,
+        unitId: d.unitId,
+        drafterId: d.drafterId,
+        signerId: d.signerId,
+        readerIds: readers.filter((r) => r.documentId === d.id).map((r) => r.userId),
+      };
+      out.set(d.id, {
+        see: this.policy.canSee(user, facts),
+        share: this.policy.canShare(user, facts),
+        secret: !!d.secrecy,
+      });
+    }
+    return out;
   }
 
   async getDocuments(ids: string[]): Promise<FilingDocument[]> {

@@ -1,3 +1,5 @@
+import type { AuthUser } from '../auth/index.js';
+
 /**
  * Contract through which the dossiers module reads documents to file them (Decree 30/2020, appendix VI).
  * Implemented and provided by DocumentsModule; dossiers never imports documents' internals.
@@ -40,7 +42,19 @@ export interface FilingDocument {
   history: FilingDocumentHistoryEntry[];
 }
 
+/** What a user may do with a document, by the documents module's rules. */
+export interface FilingDocumentAccess {
+  /** May see it (a document the user may not see is "not found"). */
+  see: boolean;
+  /** May hand it on to more readers (for a secret document: its leaders and clerks). */
+  share: boolean;
+  /** Marked secret: seen by its own readers only, wherever it is filed. */
+  secret: boolean;
+}
+
 export abstract class DossierDocumentSource {
   /** Returns the documents that exist among `ids` (unknown ids are omitted), in any order. */
   abstract getDocuments(ids: string[]): Promise<FilingDocument[]>;
+  /** What `user` may do with each existing document among `ids` (unknown ids are omitted). */
+  abstract accessOf(user: AuthUser, ids: string[]): Promise<Map<string, FilingDocumentAccess>>;
 }

@@ -38,13 +38,18 @@ export class DossierExportService {
     const m = this.tx.manager;
     const d = await this.dossiers.visible(user, id, m);
     if (d.state === 'destroyed') this.dossiers.assertNotArchived(d);
-    const items = await this.dossiers.items(m, [id]);
+    const all = await this.dossiers.items(m, [id]);
+    const hidden = await this.dossiers.hiddenSecrets(
+      user,
+      all.map((i) => i.documentId),
+    );
+    const items = all.filter((i) => !hidden.has(i.documentId));
     const docs = await this.docs.get(items.map((i) => i.documentId));
     const ordered = chronological(items, docs);
     const agency = await m.findOneByOrFail(AgencyEntity, { id: d.agencyId });
     const tz = this.config.timezone;
     const now = this.clock.now();
-    const index = d.documentIndex ?? buildDocumentIndex(ordered, tz);
+    const index = d.documentIndex?.filter((l) => !hidden.has(l.documentId)) ?? buildDocumentIndex(ordered, tz);
     const meta = dossierMetadata(d, agency.organId, tz);
     await this.audit.record({
       actorId: user.id,

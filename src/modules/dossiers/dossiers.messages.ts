@@ -40,6 +40,14 @@ registerMessages({
     en: 'Only the head of the agency may approve this.',
   },
   DOSSIER_CODE_TAKEN: { vi: 'Mã hồ sơ {code} đã tồn tại.', en: 'Dossier code {code} already exists.' },
+  DOSSIER_SECRECY_TOO_LOW: {
+    vi: 'Văn bản mật chỉ được lập vào hồ sơ mật có độ mật bằng hoặc cao hơn văn bản.',
+    en: 'A secret document can only be filed into a secret dossier of at least its level.',
+  },
+  DOSSIER_SECRET_NOT_TRANSFERABLE: {
+    vi: 'Hồ sơ {code} có tài liệu mật: giao nộp theo quy định về bảo vệ bí mật nhà nước, không qua gói nộp lưu điện tử.',
+    en: 'Dossier {code} holds secret material: it is handed over under the state-secrets rules, not in an electronic transfer package.',
+  },
   DOSSIER_NOT_OPEN: {
     vi: 'Hồ sơ không còn mở (trạng thái: {state}).',
     en: 'The dossier is no longer open (state: {state}).',

@@ -184,10 +184,30 @@ export class DossiersService {
     const items = await m.find(DossierItemEntity, { where: { dossierId: id } });
     const agency = await m.findOneByOrFail(AgencyEntity, { id: d.agencyId });
     const alerts = await m.find(DossierAlertEntity, { where: { dossierId: id }, order: { createdAt: 'ASC' } });
+    const hidden = await this.hiddenSecrets(
+      user,
+      items.map((i) => i.documentId),
+    );
+    const shown = { ...d, documentIndex: d.documentIndex?.filter((l) => !hidden.has(l.documentId)) ?? null };
     return {
-      ...toDossierView(d, items, agency.organId, this.clock.now(), this.config.timezone),
+      ...toDossierView(
+        shown as DossierEntity,
+        items.filter((i) => !hidden.has(i.documentId)),
+        agency.organId,
+        this.clock.now(),
+        this.config.timezone,
+      ),
       alerts: alerts.map((a) => ({ kind: a.kind, dueAt: a.dueAt, createdAt: a.createdAt })),
     };
+  }
+
+  /**
+   * The secret documents among `documentIds` that `user` may not see: a dossier's readers see its documents, but
+   * a secret document only its own readers, wherever it is filed (views and exports leave it out for the others).
+   */
+  async hiddenSecrets(user: AuthUser, documentIds: string[]): Promise<Set<string>> {
+    const access = await this.docs.accessOf(user, documentIds);
+    return new Set([...access].filter(([, a]) => a.secret && !a.see).map(([id]) => id));
   }
 
   async update(user: AuthUser, id: string, dto: UpdateDossierDto) {
@@ -235,14 +255,26 @@ export class DossiersService {
     if (d.state === 'archived' || d.state === 'destroyed') throw conflict('DOSSIER_ARCHIVED');
   }
 
+  /**
+   * Files a document by hand. The user must be able to see it (else it is "not found": a dossier would hand its
+   * content to everyone who sees the dossier). A secret document goes only into a secret dossier of at least its
+   * level, filed by someone who may share it (its leaders and clerks); there it stays with its own readers
+   * (`hiddenSecrets`).
+   */
   async addItem(user: AuthUser, id: string, documentId: string) {
     const docs = await this.docs.get([documentId]);
     const doc = docs.get(documentId);
+    const access = (await this.docs.accessOf(user, [documentId])).get(documentId);
     const order = await this.tx.run(async (m) => {
       const d = await this.changeable(user, id, m);
       this.assertNotArchived(d);
       if (d.state !== 'open') throw conflict('DOSSIER_NOT_OPEN', { state: d.state });
-      if (!doc || doc.agencyId !== d.agencyId) throw notFound('document', documentId);
+      if (!doc || doc.agencyId !== d.agencyId || !access?.see) throw notFound('document', documentId);
+      if (doc.secrecy) {
+        if (!secrecyCovers(d.secrecy, doc.secrecy))
+          throw conflict('DOSSIER_SECRECY_TOO_LOW', { dossier: d.secrecy ?? '', document: doc.secrecy });
+        if (!access.share) throw forbidden();
+      }
       if (await m.exists(DossierItemEntity, { where: { dossierId: id, documentId } }))
         throw conflict('DOSSIER_ITEM_EXISTS');
       return this.insertItem(m, d, documentId, doc.pageCount, 'manual', user.id);
@@ -277,6 +309,8 @@ export class DossiersService {
     if (d.state !== 'open') return skip(`dossier-${d.state}`);
     const doc = (await this.docs.get([input.documentId])).get(input.documentId);
     if (!doc || doc.agencyId !== d.agencyId) return skip('document-not-found');
+    // a secret document chosen for an open (or less secret) dossier would reach that dossier's readers
+    if (doc.secrecy && !secrecyCovers(d.secrecy, doc.secrecy)) return skip('dossier-secrecy-too-low');
     await this.insertItem(m, d, input.documentId, doc.pageCount, 'workflow', null, input.jobKey);
     return { filed: true };
   }
@@ -356,4 +390,12 @@ export class DossiersService {
     if (!dossierIds.length) return [];
     return m.find(DossierItemEntity, { where: { dossierId: In(dossierIds) }, order: { order: 'ASC' } });
   }
+}
+
+/** Levels of secrecy (Decree 30/2020 "Mật", "Tối mật", "Tuyệt mật"), lowest first. */
+const SECRECY_LEVELS = ['confidential', 'secret', 'top-secret'];
+
+/** Whether a dossier marked `dossier` may hold a document marked `document` (at least its level). */
+export function secrecyCovers(dossier: string | null, document: string): boolean {
+  return !!dossier && SECRECY_LEVELS.indexOf(dossier) >= SECRECY_LEVELS.indexOf(document);
 }

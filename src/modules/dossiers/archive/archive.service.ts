@@ -58,9 +58,19 @@ export class ArchiveService {
     const rows: DossierEntity[] = [];
     for (const id of ids) {
       const d = await this.dossiers.changeable(user, id, m0);
-      if (d.state !== 'closed') throw conflict('DOSSIER_NOT_CLOSED', { code: d.code });
       rows.push(d);
     }
+    // State-secret material is handed over under the state-secrets law (and to a historical archive only once
+    // declassified), not in an electronic package that the agency's archivists open.
+    const items = await this.dossiers.items(m0, ids);
+    const access = await this.docs.accessOf(
+      user,
+      items.map((i) => i.documentId),
+    );
+    const holdsSecret = new Set(items.filter((i) => access.get(i.documentId)?.secret).map((i) => i.dossierId));
+    const secret = rows.find((d) => d.secrecy || holdsSecret.has(d.id));
+    if (secret) throw conflict('DOSSIER_SECRET_NOT_TRANSFERABLE', { code: secret.code });
+    for (const d of rows) if (d.state !== 'closed') throw conflict('DOSSIER_NOT_CLOSED', { code: d.code });
     const transferId = this.ids.next();
     const zip = await this.buildPackage(transferId, user.fullName, rows);
     const stored = await this.storage.put(zip);
