@@ -38,6 +38,16 @@ const NOT_CREATABLE: Record<string, string> = {
   entry: 'file plan entries need an approved file plan import',
 };
 
+/**
+ * Body fields that legitimately name another agency's objects, each with the reason. Any other id field of a
+ * request body must refuse an id of another agency (4xx), never store it.
+ */
+const OPEN_BODY_FIELDS: Record<string, string> = {
+  recipientAgencyIds: 'documents are addressed to other agencies by the public directory',
+  parentId: "an agency's parent in the province tree is another agency (province administrator only)",
+  intoId: 'merging agencies names the other agency (province administrator only)',
+};
+
 /** Values for path parameters that are not agency data (process ids, import kinds, years). */
 const NON_ID_PARAMS: Record<string, string> = {
   kind: 'users',
@@ -193,6 +203,67 @@ describe('cross-agency matrix: agency B never reaches agency A objects', () => {
       }
     }
     assert.deepEqual(problems, []);
+  });
+
+  it('every id field of a request body refuses an A id from B: 4xx, nothing stored', async () => {
+    const beforeCounts = await rowCounts(t);
+    const snapshots = await detailSnapshots();
+    const accepted: string[] = [];
+    let checked = 0;
+    let proven = 0;
+    const provenKeys: string[] = [];
+    for (const route of map.routes) {
+      if (route.method === 'GET' || !route.jsonBody) continue;
+      const schema = map.resolve(route.jsonBody);
+      const fields = Object.keys(schema?.properties ?? {}).filter((f) => /Ids?$/.test(f) && !OPEN_BODY_FIELDS[f]);
+      const user = B_USERS.find((u) => route.permission && meOf[u].permissions.includes(route.permission));
+      if (!fields.length || !user) continue;
+      // path ids: B's own objects, so that only the body's field is foreign
+      const values: Record<string, string> = {};
+      let missing = false;
+      for (const p of route.pathParams) {
+        if (!isIdParam(p)) values[p] = NON_ID_PARAMS[p] ?? p;
+        else {
+          const id = [...(harvestB.ids.get(kindOfParam(route, p)) ?? [])][0];
+          if (id) values[p] = id;
+          else missing = true;
+        }
+      }
+      if (missing) continue;
+      const fillB = (field: string) => {
+        if (field === 'signerId') return meOf['thachkim.chutich'].id; // a signer must be a leader
+        const kind = kindOfField(field);
+        if (kind === 'agency') return agencyB;
+        return kind ? [...(harvestB.ids.get(kind) ?? [])][0] : undefined;
+      };
+      for (const field of fields) {
+        const kind = kindOfField(field.replace(/Ids$/, 'Id'));
+        const foreign = kind === 'agency' ? agencyA : owned.get(kind ?? '')?.[0];
+        if (!kind || !foreign) continue;
+        const body = (value: string) => ({
+          ...(sampleBody(map, route.jsonBody, fillB) as object),
+          [field]: field.endsWith('Ids') ? [value] : value,
+        });
+        const path = concretePath(route.path, values);
+        const res = await t.request(route.method, path, { as: user, body: body(foreign) });
+        checked++;
+        if (res.status < 400 || res.status >= 500)
+          accepted.push(`${route.method} ${route.path} ${field}=<A ${kind}> as ${user} → ${res.status}`);
+        // the same request with B's own id goes through: the refusal above was the foreign id's
+        const own = field === 'signerId' ? meOf['thachkim.chutich'].id : [...(harvestB.ids.get(kind) ?? [])][0];
+        if (own && (await t.request(route.method, path, { as: user, body: body(own) })).status < 300) {
+          proven++;
+          provenKeys.push(`${route.method} ${route.path} ${field}`);
+        }
+      }
+    }
+    console.log(
+      `# body ids: ${checked} requests with an A id; ${proven} of them succeed with B's own id instead:\n#   ${provenKeys.join('\n#   ')}`,
+    );
+    assert.ok(checked > 0);
+    assert.deepEqual(accepted, [], 'A ids accepted in request bodies');
+    assert.deepEqual(await detailSnapshots(), snapshots, 'B changed A objects');
+    void beforeCounts;
   });
 
   async function multipartCall(method: string, path: string, as: string, form: FormData) {

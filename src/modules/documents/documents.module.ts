@@ -1,7 +1,7 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { DocumentAccessPolicy } from '../auth/index.js';
-import { DossierDocumentSource } from '../dossiers/index.js';
+import { DossierChoiceCheck, DossierDocumentSource } from '../dossiers/index.js';
 import { StartupService } from '../startup/startup.service.js';
 import { TaskCompletionHooks } from '../tasks/index.js';
 import { EngineRef } from '../workflow/index.js';
@@ -42,8 +42,9 @@ import { SecretDocumentsResolver } from './secret-documents.resolver.js';
     SigningGateway,
     SecretDocumentsResolver,
     { provide: DossierDocumentSource, useClass: DocumentsForDossiers },
+    DossierChoiceCheck,
   ],
-  exports: [DossierDocumentSource, DocumentAccessPolicy],
+  exports: [DossierDocumentSource, DossierChoiceCheck, DocumentAccessPolicy],
 })
 export class DocumentsModule implements OnModuleInit {
   constructor(

@@ -13,6 +13,7 @@ import { Directory } from './directory.js';
 import { DocumentFileEntity } from './document-records.entity.js';
 import { DocumentTrail } from './document-trail.service.js';
 import { findDocumentType, URGENCY_RANK } from './document-types.js';
+import { DossierChoiceCheck } from '../dossiers/index.js';
 import { DocumentEntity, type Secrecy, type Urgency } from './document.entity.js';
 import type { CreateIncomingDto, CreateOutgoingDto } from './dto/documents.dto.js';
 import { DocumentQueryService } from './document-query.service.js';
@@ -53,6 +54,7 @@ export class DocumentsService {
     private readonly access: DocumentAccessPolicy,
     private readonly query: DocumentQueryService,
     private readonly processes: ProcessGateway,
+    private readonly dossierChoice: DossierChoiceCheck,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -76,6 +78,8 @@ export class DocumentsService {
       throw badRequest('RECIPIENT_UNKNOWN');
     // A reply started by the handler of an incoming document (Decree 30/2020, art. 24) links back to it.
     if (dto.replyToId) await this.query.load(user, dto.replyToId);
+    // the dossier it will be filed into once issued: one the drafter sees, open, secret enough
+    if (dto.dossierId) await this.dossierChoice.assert(user, dto.dossierId, dto.secrecy ?? null);
     const agency = await this.directory.agency(m0, user.agencyId);
     const now = this.clock.now();
     const consultationDueAt = consulteeIds.length

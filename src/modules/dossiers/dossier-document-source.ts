@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/index.js';
 
 /**
@@ -57,4 +58,24 @@ export abstract class DossierDocumentSource {
   abstract getDocuments(ids: string[]): Promise<FilingDocument[]>;
   /** What `user` may do with each existing document among `ids` (unknown ids are omitted). */
   abstract accessOf(user: AuthUser, ids: string[]): Promise<Map<string, FilingDocumentAccess>>;
+}
+
+/**
+ * The check of a dossier chosen for a document while it is drafted (`dossierId`), so that a wrong choice is
+ * refused then (4xx) instead of being skipped when the flow files the document. Provided by DocumentsModule,
+ * which asks it; the dossiers module fills it in (it imports documents, never the reverse). Without the dossiers
+ * module there is nothing to check against, and nothing will be filed.
+ */
+@Injectable()
+export class DossierChoiceCheck {
+  private check?: (user: AuthUser, dossierId: string, secrecy: string | null) => Promise<void>;
+
+  use(check: (user: AuthUser, dossierId: string, secrecy: string | null) => Promise<void>): void {
+    this.check = check;
+  }
+
+  /** Throws the refusal (not found, not open, not secret enough) for a dossier `user` may not choose. */
+  async assert(user: AuthUser, dossierId: string, secrecy: string | null): Promise<void> {
+    await this.check?.(user, dossierId, secrecy);
+  }
 }

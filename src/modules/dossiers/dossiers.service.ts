@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Brackets, In, type EntityManager } from 'typeorm';
 import { businessYear } from '../../common/business-time.js';
 import { Clock, IdGenerator } from '../../common/clock.js';
@@ -11,6 +11,7 @@ import { AuditService } from '../audit/index.js';
 import { DossierPolicy, PUBLIC_RIGHTS, type AuthUser } from '../auth/index.js';
 import { AgencyEntity, UnitEntity } from '../organizations/index.js';
 import { DocumentAccess } from './document-access.js';
+import { DossierChoiceCheck } from './dossier-document-source.js';
 import { DossierAlertEntity, DossierEntity, DossierItemEntity, type DossierState } from './dossier.entity.js';
 import { toDossierSummary, toDossierView, TRANSFER_ALERT_DAYS } from './dossier.mapper.js';
 import type { CreateDossierDto, ListDossiersQuery, UpdateDossierDto } from './dto/dossier.dto.js';
@@ -23,7 +24,7 @@ import './dossiers.messages.js';
 const READ_ONLY: DossierState[] = ['closed', 'submitted'];
 
 @Injectable()
-export class DossiersService {
+export class DossiersService implements OnModuleInit {
   private readonly logger = new Logger('Dossiers');
 
   constructor(
@@ -35,8 +36,21 @@ export class DossiersService {
     private readonly lifecycle: LifecycleBridge,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly choice: DossierChoiceCheck,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  onModuleInit(): void {
+    this.choice.use((user, id, secrecy) => this.assertChoosable(user, id, secrecy));
+  }
+
+  /** A dossier a document being drafted may name for its filing: seen by the drafter, open, secret enough. */
+  async assertChoosable(user: AuthUser, id: string, secrecy: string | null): Promise<void> {
+    const d = await this.visible(user, id);
+    if (d.state !== 'open') throw conflict('DOSSIER_NOT_OPEN', { state: d.state });
+    if (secrecy && !secrecyCovers(d.secrecy, secrecy))
+      throw conflict('DOSSIER_SECRECY_TOO_LOW', { dossier: d.secrecy ?? '', document: secrecy });
+  }
 
   async create(user: AuthUser, dto: CreateDossierDto): Promise<{ id: string; code: string }> {
     if (!user.permissions.has('dossiers.manage')) throw forbidden();

@@ -1,5 +1,5 @@
 // Documents imports this file: keep it free of DossiersModule (which imports DocumentsModule) to avoid a cycle.
-export { DossierDocumentSource } from './dossier-document-source.js';
+export { DossierChoiceCheck, DossierDocumentSource } from './dossier-document-source.js';
 export type {
   FilingDocument,
   FilingDocumentAccess,

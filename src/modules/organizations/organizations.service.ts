@@ -253,6 +253,9 @@ export class OrganizationsService {
   async createUnit(user: AuthUser, agencyId: string, dto: CreateUnitDto): Promise<UnitEntity> {
     await this.policy.assertCanManageAgency(user, agencyId);
     return this.tx.run(async (m) => {
+      // a unit's parent is a unit of the same agency (an id from elsewhere is "not found")
+      if (dto.parentUnitId && !(await m.exists(UnitEntity, { where: { id: dto.parentUnitId, agencyId } })))
+        throw notFound('unit', dto.parentUnitId);
       const u = m.create(UnitEntity, {
         id: this.ids.next(),
         agencyId,
