@@ -77,6 +77,10 @@ export class WorkflowStartupService implements OnModuleInit {
     }
     if (rows.length) this.logger.log(`recovered ${rows.length - failed}/${rows.length} process instance(s)`);
     this.scheduler.start(Number(process.env.ENGINE_POLL_MS ?? 1000));
-    await this.scheduler.runDue();
+    // What fell due while the server was down (jobs interrupted by a crash, timers) runs from now on, beside the
+    // requests, not before the server serves: after a crash with hundreds of instances in flight, draining it
+    // first kept a restarted server from answering for 20 s (and, on a loaded machine, for minutes, as timers
+    // kept falling due while it worked).
+    void this.scheduler.runDue().catch((e) => this.logger.error(e));
   }
 }
