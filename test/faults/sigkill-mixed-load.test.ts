@@ -2,15 +2,8 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { freshDatabase } from '../support/test-app.js';
 import { client, FAULT_SERVER_JS, pool, startChildServer, type ChildServer } from './support/child-server.js';
-import {
-  CRASH_PROCESS_ID,
-  crashBpmn,
-  effectCounts,
-  effectProblems,
-  instanceStates,
-  openDb,
-  waitUntilSettled,
-} from './support/effects.js';
+import { assertAllCompletedOnce, CRASH_PROCESS_ID, crashBpmn, instanceStates, openDb } from './support/effects.js';
+import { createOutgoingDocuments } from './support/documents.js';
 
 /**
  * Issue 8: SIGKILL during a load of INSTANCES running process instances and ISSUANCES in-flight issuances, in
@@ -109,20 +102,7 @@ describe('SIGKILL during running instances and in-flight issuances: all complete
     const first = await startChildServer({ ...db, entry: FAULT_SERVER_JS, env });
     servers.push(first);
     const api = client(first.url);
-    const giamdoc = (await api.call('GET', '/api/auth/me', { as: 'snv.giamdoc' })).body.id;
-    const docs: string[] = [];
-    await pool(
-      Array.from({ length: ISSUANCES }, (_, i) => i),
-      8,
-      async (i) => {
-        const res = await api.call('POST', '/api/documents/outgoing', {
-          as: 'snv.cv',
-          body: { typeCode: 'CV', subject: `Về việc thử nghiệm sự cố số ${i + 1}`, signerId: giamdoc },
-        });
-        assert.equal(res.status, 201, JSON.stringify(res.body));
-        docs.push(res.body.id);
-      },
-    );
+    const docs = await createOutgoingDocuments(api, ISSUANCES, (i) => `Về việc thử nghiệm sự cố số ${i + 1}`);
     assert.deepEqual(await completeAll(api, 'snv.cv', docs, 'draft', {}), []);
     assert.deepEqual(await completeAll(api, 'snv.tp', docs, 'review', { decision: 'approve' }), []);
     assert.deepEqual(await completeAll(api, 'snv.vanthu', docs, 'formatCheck', { decision: 'approve' }), []);
@@ -192,7 +172,10 @@ describe('SIGKILL during running instances and in-flight issuances: all complete
     assert.ok(inFlightAtKill > 0, 'starts must be in flight at the kill');
 
     // then: restart, finish what the crash interrupted, agency-sign, and check the registers
-    const second = await startChildServer({ ...db, entry: FAULT_SERVER_JS, env });
+    // the restart recovers every interrupted step (numbering, the documents' PDFs, the effects) before it serves
+    const restartedAt = Date.now();
+    const second = await startChildServer({ ...db, entry: FAULT_SERVER_JS, env, readyTimeoutMs: 300_000 });
+    console.log(`# restarted and serving in ${((Date.now() - restartedAt) / 1000).toFixed(1)} s`);
     servers.push(second);
     const api2 = client(second.url);
     // signatures lost with the crash are still open tasks; the others are gone (a few polls find nothing)
@@ -242,19 +225,7 @@ describe('SIGKILL during running instances and in-flight issuances: all complete
       await ds.destroy();
     }
 
-    const states = await waitUntilSettled(db.databaseUrl, COMPLETION_TIMEOUT_MS);
-    const notCompleted = [...states].filter(([, s]) => s !== 'completed');
-    console.log(
-      `# ${states.size} crash instances in the DB (${states.size - acknowledged.size} created but unacknowledged at the kill); not completed: ${notCompleted.length}`,
-    );
-    assert.deepEqual(notCompleted, [], 'every instance completes (none active or in incident)');
-    for (const id of acknowledged) assert.equal(states.get(id), 'completed', `acknowledged instance ${id} lost`);
-    const ds2 = await openDb(db.databaseUrl);
-    try {
-      assert.deepEqual(effectProblems(await effectCounts(ds2), [...states.keys()]), []);
-    } finally {
-      await ds2.destroy();
-    }
+    await assertAllCompletedOnce(db.databaseUrl, acknowledged, COMPLETION_TIMEOUT_MS, 'crash process: ');
     const verify = await api2.call('GET', '/api/audit/verify', { as: 'admin' });
     assert.equal(verify.body.ok, true, `audit chain intact after the crash: ${JSON.stringify(verify.body)}`);
   });

@@ -13,6 +13,7 @@ import {
   openDb,
   waitUntilSettled,
 } from './support/effects.js';
+import { createOutgoingDocuments } from './support/documents.js';
 
 /**
  * Issue 8: two app processes on one MariaDB advancing the same instances. A first server is killed with
@@ -107,7 +108,6 @@ describe(
       const b = await startChildServer({ dataDir: otherDir, databaseUrl: db.databaseUrl, entry: FAULT_SERVER_JS });
       servers.push(a, b);
       const [apiA, apiB] = [client(a.url), client(b.url)];
-      const giamdoc = (await apiA.call('GET', '/api/auth/me', { as: 'snv.giamdoc' })).body.id;
       type Task = { id: string; businessKey: string; elementId: string; assigneeId: string | null };
       const open = async (api: typeof apiA, as: string, elementId: string, docs: string[]) => {
         const out: Task[] = [];
@@ -125,19 +125,7 @@ describe(
       };
 
       // created through A (A keeps their engines live), drafts completed through B
-      const docs: string[] = [];
-      await pool(
-        Array.from({ length: DOCUMENTS }, (_, i) => i),
-        8,
-        async (i) => {
-          const res = await apiA.call('POST', '/api/documents/outgoing', {
-            as: 'snv.cv',
-            body: { typeCode: 'CV', subject: `Về việc hai máy chủ số ${i}`, signerId: giamdoc },
-          });
-          assert.equal(res.status, 201, JSON.stringify(res.body));
-          docs.push(res.body.id);
-        },
-      );
+      const docs = await createOutgoingDocuments(apiA, DOCUMENTS, (i) => `Về việc hai máy chủ số ${i}`);
       const drafts = await open(apiB, 'snv.cv', 'draft', docs);
       assert.equal(drafts.length, DOCUMENTS);
       await pool(drafts, 8, async (task) => assert.equal(await complete(apiB, 'snv.cv', task, {}), 200));

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -65,4 +66,30 @@ export async function waitUntilSettled(databaseUrl: string, timeoutMs: number): 
     if (!active || Date.now() > deadline) return states;
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/**
+ * After a crash: waits (bounded) until the crash-process instances settle, then asserts that every one completed,
+ * that none acknowledged to a client is missing, and that each worker effect was applied exactly once.
+ */
+export async function assertAllCompletedOnce(
+  databaseUrl: string,
+  acknowledged: Set<string>,
+  timeoutMs: number,
+  note = '',
+): Promise<Map<string, string>> {
+  const states = await waitUntilSettled(databaseUrl, timeoutMs);
+  const notCompleted = [...states].filter(([, s]) => s !== 'completed');
+  console.log(
+    `# ${note}${states.size} instances in the DB (${states.size - acknowledged.size} created but unacknowledged at the kill); not completed: ${notCompleted.length}`,
+  );
+  assert.deepEqual(notCompleted, [], 'every instance completes (none active or in incident)');
+  for (const id of acknowledged) assert.equal(states.get(id), 'completed', `acknowledged instance ${id} lost`);
+  const ds = await openDb(databaseUrl);
+  try {
+    assert.deepEqual(effectProblems(await effectCounts(ds), [...states.keys()]), []);
+  } finally {
+    await ds.destroy();
+  }
+  return states;
 }
