@@ -50,7 +50,10 @@ const files = readdirSync('dist/test', { recursive: true })
         .filter(Boolean)
         .some((x) => f.includes(x)),
   )
-  .sort();
+  .sort()
+  // the longest files first (SIGKILL and two-server fault tests take minutes, much of it waiting on timers), so
+  // the run does not end with one of them alone while the other slots are idle
+  .sort((a, b) => Number(b.includes('/faults/')) - Number(a.includes('/faults/')));
 if (!files.length) {
   console.error('no test files matched');
   process.exit(1);
@@ -61,7 +64,8 @@ console.log(
 r = run(process.execPath, [
   '--test',
   '--test-reporter=spec',
-  `--test-concurrency=${env.TEST_CONCURRENCY ?? 2}`,
+  // 3 files at a time on 2 cores: the fault tests mostly wait (timers, restarts, child servers)
+  `--test-concurrency=${env.TEST_CONCURRENCY ?? 3}`,
   '--test-timeout=600000',
   ...files,
 ]);

@@ -9,7 +9,7 @@ import { createOutgoingDocuments } from './support/documents.js';
  * Issue 8: SIGKILL during a load of INSTANCES running process instances and ISSUANCES in-flight issuances, in
  * one server at one moment. The production server (with the counted `faults.effect` worker) takes ISSUANCES
  * outgoing documents of Sở Nội vụ to the signing step and has INSTANCES instances of the crash process running
- * (each waits 20–59 s on a timer between its effects), and more are being started, their first effect in flight,
+ * (each waits 15–34 s on a timer between its effects), and more are being started, their first effect in flight,
  * until the kill. The leader's signatures are then sent concurrently and the server is killed -9 half-way through
  * them, while numbering (a worker) runs. After a restart: every instance completes with each worker effect
  * applied exactly once, and every document is issued exactly once — nothing lost, numbers of the year unique and
@@ -24,8 +24,8 @@ const crashBpmnWithWait = () => {
   assert.ok(xml.includes('>PT1S<'), 'the crash fixture has its 1 s timer');
   return xml.replace('>PT1S<', '>=wait<');
 };
-/** Instance i waits 20–59 s: few timers fire before the kill, some fire around it, all within a minute. */
-const waitOf = (i: number) => `PT${20 + (i % 40)}S`;
+/** Instance i waits 15–34 s: few timers fire before the kill, some around it, all within 35 s of its start. */
+const waitOf = (i: number) => `PT${15 + (i % 20)}S`;
 const PIN = 'hoso-demo';
 
 type Api = ReturnType<typeof client>;
