@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { freshDatabase } from '../support/test-app.js';
 import { client, FAULT_SERVER_JS, pool, startChildServer, type ChildServer } from './support/child-server.js';
-import { assertAllCompletedOnce, CRASH_PROCESS_ID, crashBpmn, instanceStates, openDb } from './support/effects.js';
+import {
+  assertAllCompletedOnce,
+  CRASH_PROCESS_ID,
+  crashBpmn,
+  EFFECT_ENV,
+  instanceStates,
+  openDb,
+  startWithCrashProcess,
+} from './support/effects.js';
 import { createOutgoingDocuments } from './support/documents.js';
 
 /**
@@ -98,21 +106,14 @@ describe('SIGKILL during running instances and in-flight issuances: all complete
   it(`given ${INSTANCES} running instances and ${ISSUANCES} documents being signed, when the server is killed -9, then after a restart all complete and are issued once`, async () => {
     const db = await freshDatabase();
     drop = db.drop;
-    const env = { FAULT_EFFECT_DELAY_MS: '2' };
-    const first = await startChildServer({ ...db, entry: FAULT_SERVER_JS, env });
+    const env = EFFECT_ENV;
+    const { server: first, api } = await startWithCrashProcess(db, crashBpmnWithWait());
     servers.push(first);
-    const api = client(first.url);
     const docs = await createOutgoingDocuments(api, ISSUANCES, (i) => `Về việc thử nghiệm sự cố số ${i + 1}`);
     assert.deepEqual(await completeAll(api, 'snv.cv', docs, 'draft', {}), []);
     assert.deepEqual(await completeAll(api, 'snv.tp', docs, 'review', { decision: 'approve' }), []);
     assert.deepEqual(await completeAll(api, 'snv.vanthu', docs, 'formatCheck', { decision: 'approve' }), []);
 
-    const deployed = await api.call('POST', '/api/workflow/definitions', {
-      as: 'admin',
-      raw: crashBpmnWithWait(),
-      type: 'application/xml',
-    });
-    assert.equal(deployed.status, 201, JSON.stringify(deployed.body));
     const acknowledged = new Set<string>();
     let killed = false;
     let inFlight = 0;

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { freshDatabase } from '../support/test-app.js';
 import { client, FAULT_SERVER_JS, pool, startChildServer, type ChildServer } from './support/child-server.js';
-import { assertAllCompletedOnce, CRASH_PROCESS_ID, crashBpmn, instanceStates } from './support/effects.js';
+import {
+  assertAllCompletedOnce,
+  CRASH_PROCESS_ID,
+  EFFECT_ENV,
+  instanceStates,
+  startWithCrashProcess,
+} from './support/effects.js';
 
 /**
  * Issue 8: SIGKILL of the server during a load of running instances. The numbers are the issue's (500
@@ -23,16 +29,9 @@ describe('SIGKILL during load: every instance completes, every worker effect exa
   it(`given ${INSTANCES} instances started through the API, when the server is killed -9 half-way and restarted, then all complete once`, async () => {
     const db = await freshDatabase();
     drop = db.drop;
-    const env = { FAULT_EFFECT_DELAY_MS: '2' };
-    const first = await startChildServer({ ...db, entry: FAULT_SERVER_JS, env });
+    const env = EFFECT_ENV;
+    const { server: first, api } = await startWithCrashProcess(db);
     servers.push(first);
-    const api = client(first.url);
-    const deployed = await api.call('POST', '/api/workflow/definitions', {
-      as: 'admin',
-      raw: crashBpmn(),
-      type: 'application/xml',
-    });
-    assert.equal(deployed.status, 201, JSON.stringify(deployed.body));
 
     // when: load, and SIGKILL once half of the starts are acknowledged
     const acknowledged = new Set<string>();

@@ -7,10 +7,11 @@ import { freshDatabase, isMysql } from '../support/test-app.js';
 import { client, FAULT_SERVER_JS, pool, startChildServer, type ChildServer } from './support/child-server.js';
 import {
   CRASH_PROCESS_ID,
-  crashBpmn,
+  EFFECT_ENV,
   effectCounts,
   effectProblems,
   openDb,
+  startWithCrashProcess,
   waitUntilSettled,
 } from './support/effects.js';
 import { createOutgoingDocuments } from './support/documents.js';
@@ -42,16 +43,9 @@ describe(
     it('given unfinished instances, when two servers recover and advance them together, then no step runs twice', async () => {
       const db = await freshDatabase();
       drop = db.drop;
-      const env = { FAULT_EFFECT_DELAY_MS: '2' };
-      const first = await startChildServer({ ...db, entry: FAULT_SERVER_JS, env });
+      const env = EFFECT_ENV;
+      const { server: first, api } = await startWithCrashProcess(db);
       servers.push(first);
-      const api = client(first.url);
-      const dep = await api.call('POST', '/api/workflow/definitions', {
-        as: 'admin',
-        raw: crashBpmn(),
-        type: 'application/xml',
-      });
-      assert.equal(dep.status, 201, JSON.stringify(dep.body));
       await pool(
         Array.from({ length: INSTANCES / 2 }, (_, i) => i),
         16,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { ROOT } from './child-server.js';
+import { client, FAULT_SERVER_JS, ROOT, startChildServer, type ChildServer } from './child-server.js';
 
 export const CRASH_PROCESS_ID = 'faults-crash';
 /** Service tasks of test/faults/fixtures/faults-crash.bpmn; each must leave exactly one effect per instance. */
@@ -92,4 +92,23 @@ export async function assertAllCompletedOnce(
     await ds.destroy();
   }
   return states;
+}
+
+/** Worker effects take 2 ms: a SIGKILL lands inside their transactions more often. */
+export const EFFECT_ENV = { FAULT_EFFECT_DELAY_MS: '2' };
+
+/** Starts the fault server (production app + counted effects) on `db` and deploys the crash process (`bpmn`). */
+export async function startWithCrashProcess(
+  db: { dataDir: string; databaseUrl: string },
+  bpmn = crashBpmn(),
+): Promise<{ server: ChildServer; api: ReturnType<typeof client> }> {
+  const server = await startChildServer({ ...db, entry: FAULT_SERVER_JS, env: EFFECT_ENV });
+  const api = client(server.url);
+  const deployed = await api.call('POST', '/api/workflow/definitions', {
+    as: 'admin',
+    raw: bpmn,
+    type: 'application/xml',
+  });
+  assert.equal(deployed.status, 201, JSON.stringify(deployed.body));
+  return { server, api };
 }
