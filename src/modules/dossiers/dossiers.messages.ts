@@ -77,6 +77,10 @@ registerMessages({
     vi: 'Hồ sơ chưa hết thời hạn bảo quản hoặc được bảo quản vĩnh viễn.',
     en: 'The dossier is permanent or its retention has not expired.',
   },
+  DOSSIER_ALREADY_DESTROYED: {
+    vi: 'Hồ sơ đã được hủy.',
+    en: 'The dossier was already destroyed.',
+  },
   TRANSFER_NOT_SUBMITTED: {
     vi: 'Đợt nộp lưu đã được xử lý ({state}).',
     en: 'The transfer was already decided ({state}).',

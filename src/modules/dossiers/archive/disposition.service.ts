@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { In, LessThanOrEqual } from 'typeorm';
 import { Clock } from '../../../common/clock.js';
-import { forbidden, unprocessable } from '../../../common/domain-error.js';
+import { conflict, forbidden, unprocessable } from '../../../common/domain-error.js';
+import { fastFindById } from '../../../database/fast-sql.js';
 import { TransactionService } from '../../../database/transaction.service.js';
 import { AuditService } from '../../audit/index.js';
 import { DossierPolicy, type AuthUser } from '../../auth/index.js';
@@ -51,6 +52,7 @@ export class DispositionService {
     const d = await this.dossiers.visible(user, id);
     if (!this.policy.isHeadOfAgency(user, d.agencyId)) throw forbidden('NOT_HEAD_OF_AGENCY');
     const now = this.clock.now();
+    if (d.state === 'destroyed') throw conflict('DOSSIER_ALREADY_DESTROYED');
     if (d.state !== 'archived' || d.retentionPermanent || !d.retentionEndsAt || d.retentionEndsAt > now)
       throw unprocessable('DOSSIER_NOT_EXPIRED');
     const items = await this.dossiers.items(this.tx.manager, [id]);
@@ -68,10 +70,14 @@ export class DispositionService {
     const docs = await this.docs.get(docIds.filter((x) => !keep.has(x)));
     const hashes = [...new Set([...docs.values()].flatMap((doc) => doc.files.map((f) => f.sha256)))];
     await this.tx.run(async (m) => {
+      // Two approvals at once: the second finds it destroyed and changes nothing (one destruction in the trail).
+      const current = await fastFindById(m, DossierEntity, id, { lock: true, columns: ['id', 'state'] });
+      if (current?.state !== 'archived') throw conflict('DOSSIER_ALREADY_DESTROYED');
       await m.update(DossierEntity, { id }, { state: 'destroyed', destroyedAt: now, updatedAt: now });
       // A transfer package whose dossiers are all destroyed holds nothing that must be kept: destroy it too.
       if (d.archiveTransferId) {
-        const t = await m.findOneBy(ArchiveTransferEntity, { id: d.archiveTransferId });
+        // Locked: two of its dossiers destroyed at once would each see the other still kept, and neither the package.
+        const t = await fastFindById(m, ArchiveTransferEntity, d.archiveTransferId, { lock: true });
         const others = t ? await m.find(DossierEntity, { where: { id: In(t.dossierIds) } }) : [];
         if (t && others.every((o) => o.id === id || o.state === 'destroyed')) hashes.push(t.packageSha256);
       }
@@ -83,10 +89,10 @@ export class DispositionService {
         entityId: id,
         data: { reason, destroyedFiles: hashes, keptSharedDocuments: [...keep] },
       });
-      this.tx.afterCommit(async () => {
-        for (const h of hashes) await this.storage.destroy(h);
-      });
     });
+    // After the commit (a rolled-back destruction must leave the content), before the answer: the head who approved
+    // it is told "destroyed" only once the content is gone.
+    for (const h of hashes) await this.storage.destroy(h);
     return { id, state: 'destroyed', destroyedFiles: hashes.length };
   }
 }
