@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { Server as HttpServer } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Logger, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { Logger, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -28,8 +28,42 @@ function flattenErrors(errors: ValidationError[], prefix = ''): { field: string;
   });
 }
 
+/**
+ * A key that names a property every object inherits (`toString`, `constructor`, `__proto__`…): class-transformer
+ * leaves it out of the DTO (it would shadow an inherited function), so whitelisting never sees it and the body
+ * passed as if the key were absent. Such a key is refused like any other undeclared one.
+ */
+function inheritedKey(value: unknown, path: string, depth = 0): string | null {
+  // parsed JSON only (plain objects and arrays), never a raw upload's Buffer
+  if (!value || typeof value !== 'object' || depth > 8) return null;
+  if (!Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype) return null;
+  for (const [k, v] of Object.entries(value)) {
+    const here = Array.isArray(value) ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+    if (!Array.isArray(value) && k in Object.prototype) return here;
+    const nested = inheritedKey(v, here, depth + 1);
+    if (nested) return nested;
+  }
+  return null;
+}
+
+class HosoValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata) {
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const field = inheritedKey(value, '');
+      if (field)
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          'bad-request',
+          { fields: field },
+          { errors: [{ field, constraints: [`property ${field} should not exist`] }] },
+        );
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 export function validationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new HosoValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -46,6 +46,13 @@ export async function issueOutgoing(t: TestApp, subject: string, dossierId: stri
 
 /** An incoming document registered by the clerk, directed by the leader, handled by staff into the dossier. */
 export async function handleIncoming(t: TestApp, subject: string, dossierId: string) {
+  const id = await receiveIncoming(t, subject);
+  await completeTask(t, 'snv.cv', id, 'handle', { result: 'Đã xử lý', dossierId });
+  return id;
+}
+
+/** An incoming document registered by the clerk and directed by the leader to snv.cv, whose handling is open. */
+export async function receiveIncoming(t: TestApp, subject: string, extra: Record<string, string> = {}) {
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(await samplePdf())], { type: 'application/pdf' }), 'den.pdf');
   for (const [k, v] of Object.entries({
@@ -54,6 +61,7 @@ export async function handleIncoming(t: TestApp, subject: string, dossierId: str
     originalDate: '2026-11-20',
     typeCode: 'CV',
     subject,
+    ...extra,
   }))
     form.append(k, v);
   const res = await fetch(`${t.url}/api/documents/incoming`, {
@@ -66,7 +74,6 @@ export async function handleIncoming(t: TestApp, subject: string, dossierId: str
   const id = body.id;
   await completeTask(t, 'snv.vanthu', id, 'register');
   await completeTask(t, 'snv.giamdoc', id, 'direct', { mainHandlerId: await userId(t, 'snv.cv') });
-  await completeTask(t, 'snv.cv', id, 'handle', { result: 'Đã xử lý', dossierId });
   return id;
 }
 

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { AuditEventEntity } from '../../src/modules/audit/audit-event.entity.js';
 import { readZip, writeZip } from '../../src/modules/dossiers/archive/zip.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { handleIncoming, issueOutgoing, PLAN_CSV, waitFor } from './dossiers-support.js';
+import { findTask, handleIncoming, issueOutgoing, PLAN_CSV, receiveIncoming, waitFor } from './dossiers-support.js';
 
 const YEAR = new Date().getFullYear();
 
@@ -81,6 +82,39 @@ describe('dossiers: from the file plan to the agency archive', () => {
     });
     docIds.push(id);
     assert.equal(d.items.find((i: { documentId: string }) => i.documentId === id).order, 3);
+  });
+
+  it("refuses, at the handler's completion, a dossier the handler may not choose; the task stays open", async () => {
+    const other = await t.request('POST', '/api/dossiers', {
+      as: 'snv.cv2',
+      body: { title: 'Hồ sơ riêng của chuyên viên khác', notation: '91.TCCB', retention: '10 năm' },
+    });
+    assert.equal(other.status, 201, JSON.stringify(other.body));
+    const complete = async (docId: string, dossier: string) => {
+      const task = await findTask(t, 'snv.cv', docId, 'handle');
+      const body = { variables: { result: 'Đã xử lý', dossierId: dossier } };
+      return t.request('POST', `/api/tasks/${task.id}/complete`, { as: 'snv.cv', body });
+    };
+    const id = await receiveIncoming(t, 'Về việc bổ sung hồ sơ tuyển dụng');
+    // a dossier of the agency that the handler does not see, and an id that names none
+    assert.equal((await complete(id, other.body.id)).status, 404);
+    assert.equal((await complete(id, '00000000-0000-4000-8000-000000000000')).status, 404);
+    // a secret document into an ordinary dossier
+    const secret = await receiveIncoming(t, 'Về việc tuyển dụng (mật)', { secrecy: 'confidential' });
+    const low = await complete(secret, dossierId);
+    assert.equal(low.status, 409, JSON.stringify(low.body));
+    assert.equal(low.body.code, 'DOSSIER_SECRECY_TOO_LOW');
+    // the tasks are still open, and a right choice completes them
+    assert.equal((await complete(id, dossierId)).status, 200);
+    assert.equal((await complete(secret, '')).status, 200);
+    await waitFor('the incoming document filed', async () =>
+      (await getDossier()).items.some((i: { documentId: string }) => i.documentId === id),
+    );
+    docIds.push(id);
+    const skipped = await t.dataSource
+      .getRepository(AuditEventEntity)
+      .countBy({ entityId: dossierId, action: 'dossier.filing-skipped' });
+    assert.equal(skipped, 0, 'nothing was refused only at filing');
   });
 
   it('closes the dossier: document index, dates and totals computed, then read-only', async () => {

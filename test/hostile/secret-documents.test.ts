@@ -197,6 +197,11 @@ describe('secret documents stay with their readers', () => {
     assert.ok(!JSON.stringify(view.body).includes(secretId), 'the dossier view leaves it out for a non-reader');
     const text = await exported('snv.cv2', secret);
     assert.ok(!text.includes(MARKER) && !text.includes(secretId), 'the export leaves it out for a non-reader');
+    // nor does the dossier list tell a non-reader which dossier holds it (asked by its id)
+    const holding = async (as: string) =>
+      (await t.request('GET', `/api/dossiers?documentId=${secretId}`, { as })).body.map((d: { id: string }) => d.id);
+    assert.deepEqual(await holding('snv.vanthu'), [secret], 'control: its reader finds the dossier');
+    assert.deepEqual(await holding('snv.cv2'), []);
     // and no electronic transfer package carries it to the archivists
     const transfer = await t.request('POST', '/api/archive-transfers', {
       as: 'snv.vanthu',

@@ -31,18 +31,37 @@ export class DocumentQueryService {
   ) {}
 
   async facts(d: DocumentEntity, m: EntityManager = this.tx.manager): Promise<DocumentAccessFacts> {
-    const readers: { userId: string }[] = await m.query(
-      'SELECT user_id AS userId FROM document_reader WHERE document_id = ?',
-      [d.id],
+    return (await this.factsOf([d], m)).get(d.id)!;
+  }
+
+  /** The access facts of several documents: one statement for their readers, whatever their number. */
+  async factsOf(
+    docs: Pick<DocumentEntity, 'id' | 'agencyId' | 'secrecy' | 'unitId' | 'drafterId' | 'signerId'>[],
+    m: EntityManager = this.tx.manager,
+  ): Promise<Map<string, DocumentAccessFacts>> {
+    const readers = new Map(docs.map((d) => [d.id, [] as string[]]));
+    if (docs.length) {
+      const rows: { documentId: string; userId: string }[] = await m.query(
+        `SELECT document_id AS documentId, user_id AS userId FROM document_reader WHERE document_id IN (${docs
+          .map(() => '?')
+          .join(',')})`,
+        docs.map((d) => d.id),
+      );
+      for (const r of rows) readers.get(r.documentId)?.push(r.userId);
+    }
+    return new Map(
+      docs.map((d) => [
+        d.id,
+        {
+          agencyId: d.agencyId,
+          secrecy: d.secrecy,
+          unitId: d.unitId,
+          drafterId: d.drafterId,
+          signerId: d.signerId,
+          readerIds: readers.get(d.id)!,
+        },
+      ]),
     );
-    return {
-      agencyId: d.agencyId,
-      secrecy: d.secrecy,
-      unitId: d.unitId,
-      drafterId: d.drafterId,
-      signerId: d.signerId,
-      readerIds: readers.map((r) => r.userId),
-    };
   }
 
   /** The document if the user may see it; "not found" otherwise, whether missing or forbidden. */

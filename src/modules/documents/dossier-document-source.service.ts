@@ -4,6 +4,7 @@ import { TransactionService } from '../../database/transaction.service.js';
 import { DocumentAccessPolicy, type AuthUser } from '../auth/index.js';
 import { DossierDocumentSource, type FilingDocument, type FilingDocumentAccess } from '../dossiers/index.js';
 import { DocumentEventEntity, DocumentFileEntity } from './document-records.entity.js';
+import { DocumentQueryService } from './document-query.service.js';
 import { DocumentEntity } from './document.entity.js';
 
 /** What the dossiers module reads to file documents (appendix VI §2.3/§2.4 metadata, files, trail). */
@@ -12,6 +13,7 @@ export class DocumentsForDossiers extends DossierDocumentSource {
   constructor(
     private readonly tx: TransactionService,
     private readonly policy: DocumentAccessPolicy,
+    private readonly query: DocumentQueryService,
   ) {
     super();
   }
@@ -22,27 +24,26 @@ export class DocumentsForDossiers extends DossierDocumentSource {
     if (!ids.length) return out;
     const m = this.tx.manager;
     const docs = await m.find(DocumentEntity, {
-      select: { id: true, agencyId: true, secrecy: true, unitId: true, drafterId: true, signerId: true },
+      select: {
+        id: true,
+        agencyId: true,
+        secrecy: true,
+        unitId: true,
+        drafterId: true,
+        signerId: true,
+        pageCount: true,
+      },
       where: { id: In([...new Set(ids)]) },
     });
-    if (!docs.length) return out;
-    const readers: { documentId: string; userId: string }[] = await m.query(
-      `SELECT document_id AS documentId, user_id AS userId FROM document_reader WHERE document_id IN (${docs.map(() => '?').join(',')})`,
-      docs.map((d) => d.id),
-    );
+    const facts = await this.query.factsOf(docs, m);
     for (const d of docs) {
-      const facts = {
+      const f = facts.get(d.id)!;
+      out.set(d.id, {
         agencyId: d.agencyId,
         secrecy: d.secrecy,
-        unitId: d.unitId,
-        drafterId: d.drafterId,
-        signerId: d.signerId,
-        readerIds: readers.filter((r) => r.documentId === d.id).map((r) => r.userId),
-      };
-      out.set(d.id, {
-        see: this.policy.canSee(user, facts),
-        share: this.policy.canShare(user, facts),
-        secret: !!d.secrecy,
+        pageCount: d.pageCount ?? 0,
+        see: this.policy.canSee(user, f),
+        share: this.policy.canShare(user, f),
       });
     }
     return out;

@@ -43,14 +43,16 @@ export interface FilingDocument {
   history: FilingDocumentHistoryEntry[];
 }
 
-/** What a user may do with a document, by the documents module's rules. */
+/** What a user may do with a document, by the documents module's rules, and what filing it needs to know. */
 export interface FilingDocumentAccess {
+  agencyId: string;
+  /** Its secrecy level (null: not secret); a secret one is seen by its own readers only, wherever it is filed. */
+  secrecy: string | null;
+  pageCount: number;
   /** May see it (a document the user may not see is "not found"). */
   see: boolean;
   /** May hand it on to more readers (for a secret document: its leaders and clerks). */
   share: boolean;
-  /** Marked secret: seen by its own readers only, wherever it is filed. */
-  secret: boolean;
 }
 
 export abstract class DossierDocumentSource {

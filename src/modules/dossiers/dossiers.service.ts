@@ -10,6 +10,7 @@ import { TransactionService } from '../../database/transaction.service.js';
 import { AuditService } from '../audit/index.js';
 import { DossierPolicy, PUBLIC_RIGHTS, type AuthUser } from '../auth/index.js';
 import { AgencyEntity, UnitEntity } from '../organizations/index.js';
+import { TaskFieldChecks } from '../tasks/index.js';
 import { DocumentAccess } from './document-access.js';
 import { DossierChoiceCheck } from './dossier-document-source.js';
 import { DossierAlertEntity, DossierEntity, DossierItemEntity, type DossierState } from './dossier.entity.js';
@@ -37,11 +38,19 @@ export class DossiersService implements OnModuleInit {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly choice: DossierChoiceCheck,
+    private readonly fieldChecks: TaskFieldChecks,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
     this.choice.use((user, id, secrecy) => this.assertChoosable(user, id, secrecy));
+    // A task form's `dossier` field (the handler of an incoming document picks where it is filed): the same rules
+    // as a dossier chosen while drafting, for the task's document.
+    this.fieldChecks.register('dossier', async (id, task) => {
+      const docId = task.businessKey;
+      const doc = docId && this.docs.available ? (await this.docs.accessOf(task.user, [docId])).get(docId) : undefined;
+      await this.assertChoosable(task.user, id, doc?.secrecy ?? null);
+    });
   }
 
   /** A dossier a document being drafted may name for its filing: seen by the drafter, open, secret enough. */
@@ -184,10 +193,13 @@ export class DossiersService implements OnModuleInit {
         ),
       );
     }
-    if (q.documentId)
+    if (q.documentId) {
+      // which dossiers hold a document is itself about the document: only for one the user may see
+      if (!(await this.docs.accessOf(user, [q.documentId])).get(q.documentId)?.see) return [];
       qb.andWhere('d.id IN (SELECT i.dossier_id FROM dossier_item i WHERE i.document_id = :doc)', {
         doc: q.documentId,
       });
+    }
     const rows = await qb.orderBy('d.createdAt', 'DESC').take(500).getMany();
     return rows.map((d) => toDossierSummary(d, now));
   }
@@ -221,7 +233,7 @@ export class DossiersService implements OnModuleInit {
    */
   async hiddenSecrets(user: AuthUser, documentIds: string[]): Promise<Set<string>> {
     const access = await this.docs.accessOf(user, documentIds);
-    return new Set([...access].filter(([, a]) => a.secret && !a.see).map(([id]) => id));
+    return new Set([...access].filter(([, a]) => a.secrecy && !a.see).map(([id]) => id));
   }
 
   async update(user: AuthUser, id: string, dto: UpdateDossierDto) {
@@ -276,18 +288,16 @@ export class DossiersService implements OnModuleInit {
    * (`hiddenSecrets`).
    */
   async addItem(user: AuthUser, id: string, documentId: string) {
-    const docs = await this.docs.get([documentId]);
-    const doc = docs.get(documentId);
-    const access = (await this.docs.accessOf(user, [documentId])).get(documentId);
+    const doc = (await this.docs.accessOf(user, [documentId])).get(documentId);
     const order = await this.tx.run(async (m) => {
       const d = await this.changeable(user, id, m);
       this.assertNotArchived(d);
       if (d.state !== 'open') throw conflict('DOSSIER_NOT_OPEN', { state: d.state });
-      if (!doc || doc.agencyId !== d.agencyId || !access?.see) throw notFound('document', documentId);
+      if (!doc || doc.agencyId !== d.agencyId || !doc.see) throw notFound('document', documentId);
       if (doc.secrecy) {
         if (!secrecyCovers(d.secrecy, doc.secrecy))
           throw conflict('DOSSIER_SECRECY_TOO_LOW', { dossier: d.secrecy ?? '', document: doc.secrecy });
-        if (!access.share) throw forbidden();
+        if (!doc.share) throw forbidden();
       }
       if (await m.exists(DossierItemEntity, { where: { dossierId: id, documentId } }))
         throw conflict('DOSSIER_ITEM_EXISTS');

@@ -6,6 +6,7 @@ export {
   type TaskCompletionHook,
   type TaskCompletionPreparer,
 } from './task-completion-hooks.js';
+export { TaskFieldChecks, type TaskFieldCheck, type TaskFieldCheckContext } from './task-field-checks.js';
 export {
   FormRegistry,
   DEFAULT_FORM,

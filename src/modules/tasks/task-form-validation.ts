@@ -1,13 +1,19 @@
 import { In, type EntityManager } from 'typeorm';
 import { badRequest } from '../../common/domain-error.js';
 import { UnitEntity, UserEntity } from '../organizations/index.js';
+import type { AuthUser } from '../auth/index.js';
+import type { TaskFieldChecks } from './task-field-checks.js';
 import type { FormDefinition, FormFieldDefinition } from './task-form.js';
 import { TaskAttachmentEntity } from './task-records.entity.js';
 
 export interface SubmissionContext {
   agencyId: string | null;
   taskId: string;
+  businessKey: string | null;
+  user: AuthUser;
   manager: EntityManager;
+  /** The owning modules' checks of field types naming their objects (`dossier`). */
+  checks: TaskFieldChecks;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -21,7 +27,8 @@ const isEmpty = (v: unknown) =>
 
 /**
  * Checks submitted variables against the task's form: unknown keys, required fields, types, allowed options,
- * and that users/units belong to the task's agency and files are attachments of this task. Returns the
+ * that users/units belong to the task's agency, files are attachments of this task and other modules' objects
+ * (a dossier) pass their module's check (TaskFieldChecks). Returns the
  * normalised variables (a `file` becomes `{ id, sha256, fileName, mimeType, size }`). 400 names the field.
  */
 export async function validateSubmission(
@@ -85,8 +92,9 @@ async function checkField(field: FormFieldDefinition, value: unknown, ctx: Submi
       return value;
     }
     case 'dossier':
-      // The dossiers module checks access when it files; here only the shape.
       if (typeof value !== 'string' || !UUID.test(value)) throw invalid(k, 'dossier id');
+      // the dossiers module's rules: one the user sees, open, secret enough for the task's document
+      await ctx.checks.check('dossier', value, ctx);
       return value;
     case 'file': {
       if (typeof value !== 'string' || !UUID.test(value)) throw invalid(k, 'attachment id of this task');

@@ -5,6 +5,7 @@ import { TaskBoardService } from './task-board.service.js';
 import { TaskCollaborationService } from './task-collaboration.service.js';
 import { TaskCompletionHooks } from './task-completion-hooks.js';
 import { TaskDeadlineScheduler } from './task-deadlines.service.js';
+import { TaskFieldChecks } from './task-field-checks.js';
 import { FormRegistry } from './task-form.js';
 import { TaskListenerService } from './task-listener.service.js';
 import { TaskNotifier } from './task-notifier.js';
@@ -12,7 +13,7 @@ import { TasksController } from './tasks.controller.js';
 import { TasksService } from './tasks.service.js';
 
 /**
- * The task inbox. Global so domain modules can inject TaskCompletionHooks / FormRegistry / TasksService
+ * The task inbox. Global so domain modules can inject TaskCompletionHooks / TaskFieldChecks / FormRegistry / TasksService
  * without importing this module (it listens to the engine, which they also use).
  */
 @Global()
@@ -23,6 +24,7 @@ import { TasksService } from './tasks.service.js';
     TaskAccess,
     FormRegistry,
     TaskCompletionHooks,
+    TaskFieldChecks,
     TaskNotifier,
     TaskListenerService,
     TasksService,
@@ -30,6 +32,13 @@ import { TasksService } from './tasks.service.js';
     TaskBoardService,
     TaskDeadlineScheduler,
   ],
-  exports: [TaskCompletionHooks, FormRegistry, TasksService, TaskDeadlineScheduler, TaskListenerService],
+  exports: [
+    TaskCompletionHooks,
+    TaskFieldChecks,
+    FormRegistry,
+    TasksService,
+    TaskDeadlineScheduler,
+    TaskListenerService,
+  ],
 })
 export class TasksModule {}

@@ -11,6 +11,7 @@ import { UserEntity } from '../organizations/index.js';
 import { EngineRef } from '../workflow/index.js';
 import { TaskAccess } from './task-access.js';
 import { TaskCompletionHooks } from './task-completion-hooks.js';
+import { TaskFieldChecks } from './task-field-checks.js';
 import { FormRegistry, localizeForm } from './task-form.js';
 import { pinKeys, validateSubmission } from './task-form-validation.js';
 import { TaskListenerService } from './task-listener.service.js';
@@ -40,6 +41,7 @@ export class TasksService {
     private readonly access: TaskAccess,
     private readonly forms: FormRegistry,
     private readonly hooks: TaskCompletionHooks,
+    private readonly fieldChecks: TaskFieldChecks,
     private readonly engine: EngineRef,
     private readonly listener: TaskListenerService,
     private readonly clock: Clock,
@@ -188,7 +190,14 @@ export class TasksService {
     if (t.assigneeId && t.assigneeId !== user.id) throw await this.heldByOther(t.assigneeId);
     if (!(await this.mayWork(user, t))) throw forbidden();
     const form = this.forms.get(t.formId);
-    const variables = await validateSubmission(form, input ?? {}, { agencyId: t.agencyId, taskId: t.id, manager: m });
+    const variables = await validateSubmission(form, input ?? {}, {
+      agencyId: t.agencyId,
+      taskId: t.id,
+      businessKey: t.businessKey,
+      user,
+      manager: m,
+      checks: this.fieldChecks,
+    });
     return { form, variables };
   }
 

@@ -67,7 +67,7 @@ export class ArchiveService {
       user,
       items.map((i) => i.documentId),
     );
-    const holdsSecret = new Set(items.filter((i) => access.get(i.documentId)?.secret).map((i) => i.dossierId));
+    const holdsSecret = new Set(items.filter((i) => access.get(i.documentId)?.secrecy).map((i) => i.dossierId));
     const secret = rows.find((d) => d.secrecy || holdsSecret.has(d.id));
     if (secret) throw conflict('DOSSIER_SECRET_NOT_TRANSFERABLE', { code: secret.code });
     for (const d of rows) if (d.state !== 'closed') throw conflict('DOSSIER_NOT_CLOSED', { code: d.code });
