@@ -127,6 +127,15 @@ describe('tasks on the embedded engine: inbox, forms, completion, hooks', () => 
     const id = await openTask(instance);
     const complete = (as: string, variables: unknown) =>
       t.request('POST', `/api/tasks/${id}/complete`, { as, body: { variables } });
+    // the engine is rebuilt ahead of the transaction only for a task of the completer's agency
+    const prepared: string[] = [];
+    const prepare = engine.prepareUserTask.bind(engine);
+    engine.prepareUserTask = (key: string) => {
+      prepared.push(key);
+      return prepare(key);
+    };
+    assert.equal((await complete('thachkim.vanthu', { decision: 'approve' })).status, 404);
+    assert.equal(prepared.length, 0, 'a completion from another agency rebuilt an engine');
     assert.equal((await complete('snv.cv2', { decision: 'approve' })).status, 404);
     const cases: [unknown, string, string][] = [
       [{}, 'TASK_FIELD_REQUIRED', 'decision'],
@@ -142,7 +151,9 @@ describe('tasks on the embedded engine: inbox, forms, completion, hooks', () => 
       assert.ok(res.body.message.includes(field));
     }
     const ok = await complete('snv.cv', { decision: 'return', comment: 'Đề nghị sửa điều 2' });
+    engine.prepareUserTask = prepare;
     assert.equal(ok.status, 200);
+    assert.ok(prepared.length >= 1, 'control: the completions of its own agency were prepared');
     assert.equal(ok.body.state, 'done');
     assert.equal(ok.body.outcome, 'return');
     await engine.idle();

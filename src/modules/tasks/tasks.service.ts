@@ -147,8 +147,12 @@ export class TasksService {
   }
 
   private async completeNow(user: AuthUser, id: string, input: Record<string, unknown>): Promise<TaskView> {
-    const row = await fastFindById(this.tx.manager, TaskEntity, id, { columns: ['engineKey', 'formId'] });
-    if (row?.engineKey)
+    const row = await fastFindById(this.tx.manager, TaskEntity, id, {
+      columns: ['engineKey', 'formId', 'state', 'agencyId'],
+    });
+    // the engine's rebuild ahead of the transaction, for an open task of the user's own agency only (the access
+    // check itself is in the transaction): no one makes a process rebuild engines for tasks they cannot reach
+    if (row?.engineKey && row.state === 'open' && (!row.agencyId || row.agencyId === user.agencyId))
       await this.engine
         .get()
         .prepareUserTask(row.engineKey)
