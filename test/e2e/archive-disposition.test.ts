@@ -4,7 +4,7 @@ import { ManualClock } from '../../src/common/clock.js';
 import { StorageService } from '../../src/modules/storage/index.js';
 import { AuditEventEntity } from '../../src/modules/audit/audit-event.entity.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { issueOutgoing, waitFor } from './dossiers-support.js';
+import { completeOutgoing, draftOutgoing, issueOutgoing, waitFor } from './dossiers-support.js';
 
 const DAY = 86400_000;
 
@@ -33,6 +33,34 @@ describe('archive: rejection, retention in the unit, disposition of expired doss
     assert.equal(c.status, 200, JSON.stringify(c.body));
     return { id: r.body.id as string, docId };
   };
+
+  it('given a dossier closed while a document chosen for it was in its flow, the document is issued, not marked filed, and says why', async () => {
+    const r = await t.request('POST', '/api/dossiers', {
+      as: 'snv.cv',
+      body: { title: 'Hồ sơ 33.TCCB', notation: '33.TCCB', retention: '5 năm' },
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const docId = await draftOutgoing(t, 'Văn bản chọn hồ sơ khi soạn', r.body.id);
+    // the dossier gets its other document and is closed before this one is issued
+    await issueOutgoing(t, 'Văn bản khác của hồ sơ 33.TCCB', r.body.id);
+    await waitFor('filed', async () => {
+      const d = (await t.request('GET', `/api/dossiers/${r.body.id}`, { as: 'snv.cv' })).body;
+      return d.items.length === 1;
+    });
+    assert.equal((await t.request('POST', `/api/dossiers/${r.body.id}/close`, { as: 'snv.cv' })).status, 200);
+    await completeOutgoing(t, docId);
+    const trail = await waitFor('the flow ended', async () => {
+      const x = (await t.request('GET', `/api/documents/${docId}/history`, { as: 'snv.cv' })).body;
+      return Array.isArray(x) && x.some((e: { action: string }) => e.action === 'not-filed') ? x : undefined;
+    });
+    const note = trail.find((e: { action: string }) => e.action === 'not-filed');
+    assert.match(note.note, /đã kết thúc/);
+    const doc = (await t.request('GET', `/api/documents/${docId}`, { as: 'snv.cv' })).body;
+    assert.equal(doc.status, 'issued');
+    assert.deepEqual(doc.dossierIds, []);
+    const d = (await t.request('GET', `/api/dossiers/${r.body.id}`, { as: 'snv.cv' })).body;
+    assert.equal(d.items.length, 1);
+  });
 
   it('given a closed dossier, only the head of the agency keeps it in the unit, and for at most 2 years', async () => {
     const { id } = await openWithDocument('31.TCCB', '5 năm');

@@ -30,18 +30,28 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 
 /** An outgoing document of SNV, drafted by staff of TCCB for the dossier, through signing and issuance. */
 export async function issueOutgoing(t: TestApp, subject: string, dossierId: string | undefined) {
+  const id = await draftOutgoing(t, subject, dossierId);
+  await completeOutgoing(t, id);
+  return id;
+}
+
+/** An outgoing document of SNV drafted by staff of TCCB for the dossier (its flow started, the draft open). */
+export async function draftOutgoing(t: TestApp, subject: string, dossierId: string | undefined) {
   const r = await t.request('POST', '/api/documents/outgoing', {
     as: 'snv.cv',
     body: { typeCode: 'CV', subject, body: 'Nội dung.', signerId: await userId(t, 'snv.giamdoc'), dossierId },
   });
   assert.equal(r.status, 201, JSON.stringify(r.body));
-  const id = r.body.id as string;
+  return r.body.id as string;
+}
+
+/** Its flow from the draft through review, format check, signing and the agency signature to issuance. */
+export async function completeOutgoing(t: TestApp, id: string) {
   await completeTask(t, 'snv.cv', id, 'draft');
   await completeTask(t, 'snv.tp', id, 'review', { decision: 'approve' });
   await completeTask(t, 'snv.vanthu', id, 'formatCheck', { decision: 'approve' });
   await completeTask(t, 'snv.giamdoc', id, 'sign', { decision: 'approve', pin: 'hoso-demo' });
   await completeTask(t, 'snv.vanthu', id, 'agencySign', { pin: 'hoso-demo' });
-  return id;
 }
 
 /** An incoming document registered by the clerk, directed by the leader, handled by staff into the dossier. */

@@ -152,6 +152,7 @@ export const en: Record<MessageKey, string> = {
   'action.overdue': 'overdue',
   'action.shared': 'shared',
   'action.status': 'status changed',
+  'action.not-filed': 'not filed',
   'action.viewed': 'viewed',
   'action.version': 'uploaded a version',
   registersTitle: 'Document registers',

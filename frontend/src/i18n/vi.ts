@@ -157,6 +157,7 @@ export const vi = {
   'action.overdue': 'quá hạn',
   'action.shared': 'chia sẻ',
   'action.status': 'chuyển trạng thái',
+  'action.not-filed': 'chưa đưa vào hồ sơ',
   'action.viewed': 'xem',
   'action.version': 'tải lên phiên bản',
   registersTitle: 'Sổ đăng ký văn bản',

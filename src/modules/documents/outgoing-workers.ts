@@ -26,6 +26,17 @@ const STATUSES = new Set<string>([
   'done',
 ]);
 
+/** Why the flow's filing step did not file the document (the dossiers module's reasons), for its trail. */
+const NOT_FILED: Record<string, string> = {
+  '': 'Chưa đưa được văn bản vào hồ sơ đã chọn.',
+  'dossier-not-found': 'Chưa đưa được văn bản vào hồ sơ: không tìm thấy hồ sơ đã chọn.',
+  'dossier-closed': 'Chưa đưa được văn bản vào hồ sơ: hồ sơ đã chọn đã kết thúc.',
+  'dossier-submitted': 'Chưa đưa được văn bản vào hồ sơ: hồ sơ đã chọn đã nộp lưu.',
+  'dossier-archived': 'Chưa đưa được văn bản vào hồ sơ: hồ sơ đã chọn đã lưu trữ.',
+  'dossier-destroyed': 'Chưa đưa được văn bản vào hồ sơ: hồ sơ đã chọn đã bị hủy.',
+  'dossier-secrecy-too-low': 'Chưa đưa được văn bản vào hồ sơ: độ mật của hồ sơ thấp hơn độ mật của văn bản.',
+};
+
 export async function loadForJob(m: EntityManager, job: JobContext): Promise<DocumentEntity> {
   const id = String(job.variables.documentId ?? job.businessKey ?? '');
   const d = await m.findOne(DocumentEntity, { where: { id } });
@@ -56,6 +67,15 @@ export class OutgoingWorkers {
     if (!STATUSES.has(status)) throw new Error(`documents.set-status: unknown status "${status}"`);
     const d = await loadForJob(m, job);
     if (d.status === status) return;
+    if (status === 'filed' && job.variables.filed === false) {
+      // the dossier chosen could not take it (closed since, say): the document keeps its status and says why
+      const reason = String(job.variables.filingSkipped ?? '');
+      await this.trail.record(m, d, SYSTEM_ACTOR, 'not-filed', {
+        note: NOT_FILED[reason] ?? NOT_FILED[''],
+        data: { dossierId: job.variables.dossierId ?? null, reason },
+      });
+      return;
+    }
     await m.update(DocumentEntity, { id: d.id }, { status: status as DocumentStatus, updatedAt: this.clock.now() });
     await this.trail.record(m, d, SYSTEM_ACTOR, 'status', {
       data: { from: d.status, to: status },

@@ -62,16 +62,20 @@ export class DossierWorkers implements OnModuleInit {
     });
   }
 
-  /** End of the outgoing and incoming processes: file the document into the dossier chosen (if any). */
+  /**
+   * End of the outgoing and incoming processes: file the document into the dossier chosen (if any). `filed` and
+   * `filingSkipped` (the reason) tell the next step whether the document may be marked filed.
+   */
   async fileDocument(job: JobContext) {
     const { documentId, dossierId, agencyId } = job.variables;
     if (!str(dossierId) || !str(documentId)) return;
-    await this.dossiers.fileFromWorkflow(job.manager, {
+    const r = await this.dossiers.fileFromWorkflow(job.manager, {
       documentId: str(documentId),
       dossierId: str(dossierId),
       agencyId: str(agencyId),
       jobKey: job.jobKey,
     });
+    return { variables: { filed: r.filed, filingSkipped: r.filed ? null : (r.reason ?? null) } };
   }
 
   /** Decree 30/2020, art. 30.2: due within 1 year of closing; alert 30 days ahead (PL VI III.5.b). */

@@ -313,7 +313,7 @@ export class DossiersService implements OnModuleInit {
   async fileFromWorkflow(
     m: EntityManager,
     input: { documentId: string; dossierId: string; agencyId: string; jobKey: string },
-  ) {
+  ): Promise<{ filed: boolean; reason?: string }> {
     const d = await m.findOne(DossierEntity, { where: { id: input.dossierId } });
     const skip = async (reason: string) => {
       await this.audit.record({
