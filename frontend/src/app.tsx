@@ -16,6 +16,7 @@ import { RegistersPage } from './pages/registers.js';
 import { FilePlanPage } from './pages/file-plan.js';
 import { DossiersPage, DossierPage } from './pages/dossiers.js';
 import { TransfersPage } from './pages/transfers.js';
+import { UsersPage } from './pages/users.js';
 import { ProcessesPage } from './pages/processes.js';
 
 // bpmn-js and chart.js are large: load them only on the screens that need them.
@@ -41,6 +42,7 @@ const NAV: NavItem[] = [
   { to: '/board', key: 'nav.board', show: (m) => hasRole(m, 'leader', 'deputy-leader', 'unit-head') },
   { to: '/stats', key: 'nav.stats', show: (m) => hasRole(m, 'leader', 'deputy-leader', 'admin') },
   { to: '/processes', key: 'nav.processes', show: (m) => hasRole(m, 'process-admin', 'admin') },
+  { to: '/users', key: 'nav.users', show: (m) => m.permissions.includes('organizations.manage') },
 ];
 
 function route(path: string): ReactNode {
@@ -59,6 +61,7 @@ function route(path: string): ReactNode {
   if (path === '/board') return <BoardPage />;
   if (path === '/stats') return <StatsPage />;
   if (path === '/processes') return <ProcessesPage />;
+  if (path === '/users') return <UsersPage />;
   if (path === '/processes/new') return <EditorPage />;
   if ((p = match('/processes/:processId/edit', path))) return <EditorPage processId={p.processId} />;
   if ((p = match('/instances/:id', path))) return <InstancePage id={p.id} />;

@@ -90,6 +90,27 @@ describe('organizations, scoping and CSV import', () => {
     assert.deepEqual(login.body.user.roles.sort(), ['staff', 'unit-head']);
   });
 
+  it("an agency admin resets a user's lost password: the old one and the user's sessions stop working", async () => {
+    const me = (await t.request('GET', '/api/auth/me', { as: 'snv.luutru' })).body;
+    const oldToken = await t.token('snv.luutru');
+    const reset = (as: string, newPassword: string) =>
+      t.request('POST', `/api/users/${me.id}/password`, { as, body: { newPassword } });
+    assert.equal((await reset('snv.cv', 'mat-khau-moi-2026')).status, 403);
+    assert.equal((await reset('thachkim.admin', 'mat-khau-moi-2026')).status, 404);
+    assert.equal((await reset('snv.admin', 'ngan')).status, 400);
+    assert.equal((await reset('snv.admin', 'mat-khau-moi-2026')).status, 204);
+    const login = (password: string) =>
+      t.request('POST', '/api/auth/login', { body: { username: 'snv.luutru', password } });
+    assert.equal((await login('hoso-demo')).status, 401);
+    assert.equal((await login('mat-khau-moi-2026')).status, 200);
+    const old = await fetch(`${t.url}/api/auth/me`, { headers: { authorization: `Bearer ${oldToken}` } });
+    assert.equal(old.status, 401, 'the session from before the reset ended');
+    const trail = await t.request('GET', `/api/audit?entityId=${me.id}`, { as: 'snv.admin' });
+    const entry = trail.body.find((e: { action: string }) => e.action === 'user.password-reset');
+    assert.ok(entry, JSON.stringify(trail.body).slice(0, 300));
+    assert.ok(!JSON.stringify(entry).includes('mat-khau-moi'), 'the password is in no audit entry');
+  });
+
   it('CSV with bad rows imports nothing and names every bad row', async () => {
     const before = await t.dataSource.getRepository(UserEntity).count();
     const csv = [

@@ -2,6 +2,7 @@ import {
   Body,
   Controller,
   Get,
+  HttpCode,
   Param,
   ParseUUIDPipe,
   Patch,
@@ -26,6 +27,7 @@ import {
   MergeAgencyDto,
   MoveAgencyDto,
   UpdateAgencyDto,
+  ResetPasswordDto,
   UpdateUserDto,
 } from './dto/organizations.dto.js';
 import { OrganizationsService, toAgencyView } from './organizations.service.js';
@@ -118,6 +120,17 @@ export class OrganizationsController {
   @Patch('users/:id')
   updateUser(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateUserDto) {
     return this.orgs.updateUser(user, id, dto);
+  }
+
+  @RequirePermission('organizations.manage')
+  @Post('users/:id/password')
+  @HttpCode(204)
+  async resetPassword(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ResetPasswordDto,
+  ): Promise<void> {
+    await this.orgs.resetPassword(user, id, dto.newPassword);
   }
 
   /**

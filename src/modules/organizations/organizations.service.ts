@@ -380,6 +380,27 @@ export class OrganizationsService {
     return this.getUser(actor, id);
   }
 
+  /** An administrator sets a new password: the user's sessions end; the password is in no audit entry. */
+  async resetPassword(actor: AuthUser, id: string, newPassword: string): Promise<void> {
+    const existing = await this.tx.manager.findOne(UserEntity, { where: { id } });
+    if (!existing || !(await this.policy.visibleAgencyIds(actor)).includes(existing.agencyId))
+      throw notFound('user', id);
+    await this.policy.assertCanManageAgency(actor, existing.agencyId, 'user');
+    const passwordHash = await hashPassword(newPassword);
+    await this.tx.run(async (m) => {
+      await m.update(UserEntity, { id }, { passwordHash, tokenVersion: existing.tokenVersion + 1 });
+      await this.audit.record({
+        actorId: actor.id,
+        agencyId: existing.agencyId,
+        action: 'user.password-reset',
+        entityType: 'user',
+        entityId: id,
+        data: null,
+      });
+    });
+    this.auth.invalidate(id);
+  }
+
   private async assertUnitInAgency(unitId: string, agencyId: string): Promise<void> {
     const unit = await this.tx.manager.findOne(UnitEntity, { where: { id: unitId } });
     if (!unit || unit.agencyId !== agencyId) throw badRequest('UNIT_NOT_IN_AGENCY');

@@ -95,6 +95,11 @@ export class UpdateUserDto {
   roles?: RoleGrantDto[];
 }
 
+/** A new password an administrator sets for a user who lost theirs (every session of the user ends). */
+export class ResetPasswordDto {
+  @ApiProperty({ minLength: 10 }) @IsString() @MinLength(10) @MaxLength(200) newPassword: string;
+}
+
 export class ListUsersQuery {
   @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES as unknown as string[]) role?: Role;
   @ApiPropertyOptional() @IsOptional() @IsUUID() agencyId?: string;

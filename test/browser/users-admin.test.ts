@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { launch, login, openTab, shot, skipNoChromium } from './support.js';
+
+const NEW_PASSWORD = 'Ha-Tinh-2026-moi';
+
+describe('agency administrator: users and roles in the web app', { skip: skipNoChromium }, () => {
+  let app: TestApp;
+  let browser: Browser;
+  before(async () => {
+    app = await startTestApp();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  const loginStatus = async (username: string, password: string) =>
+    (await app.request('POST', '/api/auth/login', { body: { username, password } })).status;
+
+  it("adds a staff member to TCCB, who can then work; locks the account; resets a colleague's password", async () => {
+    const tab = await openTab(browser);
+    const { page } = tab;
+    await login(tab, app, 'snv.admin');
+    await page.getByRole('link', { name: 'Người dùng' }).click();
+    await page.getByRole('heading', { name: 'Người dùng và phân quyền' }).waitFor();
+    const table = page.locator('[data-testid=users-table]');
+    await table.getByText('snv.giamdoc').waitFor();
+    // Vietnamese-aware search: without diacritics
+    await page.locator('#user-q').fill('ly thi kim');
+    await table.locator('tbody tr').first().getByText('snv.luutru').waitFor();
+    assert.equal(await table.locator('tbody tr').count(), 1);
+    await page.locator('#user-q').fill('');
+
+    // given the form, when the administrator adds a staff member of TCCB
+    await page.locator('#new-username').fill('snv.cv3');
+    await page.locator('#new-fullName').fill('Trần Thị Hồng Nhung');
+    await page.locator('#new-title').fill('Chuyên viên');
+    await page.locator('#new-unit').selectOption({ label: 'TCCB — Phòng Tổ chức cán bộ' });
+    await page.getByRole('checkbox', { name: 'Chuyên viên' }).check();
+    await page.locator('#new-password').fill('mat-khau-ban-dau');
+    await page.getByRole('button', { name: 'Thêm người dùng' }).click();
+    await page.getByText('Đã thêm người dùng.').waitFor();
+    const row = table.locator('tbody tr').filter({ hasText: 'snv.cv3' });
+    await row.getByText('Trần Thị Hồng Nhung').waitFor();
+    assert.match(await row.innerText(), /TCCB[\s\S]*Chuyên viên[\s\S]*Đang hoạt động/);
+    // then the new user logs in and sees TCCB's group work
+    assert.equal(await loginStatus('snv.cv3', 'mat-khau-ban-dau'), 200);
+    const me = (await app.request('GET', '/api/auth/me', { as: 'snv.admin' })).body;
+    const created = (await app.request('GET', `/api/users?agencyId=${me.agencyId}&q=snv.cv3`, { as: 'snv.admin' }))
+      .body[0];
+    assert.deepEqual(
+      created.grants.map((g: { role: string }) => g.role),
+      ['staff'],
+    );
+    assert.ok(created.grants[0].unitId, 'the staff role is for the unit');
+
+    // when the account is locked, the user can no longer log in
+    await row.getByRole('button', { name: 'Sửa snv.cv3' }).click();
+    await page.getByRole('heading', { name: 'Sửa người dùng: Trần Thị Hồng Nhung' }).waitFor();
+    await page.getByRole('checkbox', { name: 'Khóa tài khoản' }).check();
+    await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+    await page.getByText('Đã lưu thông tin người dùng.').waitFor();
+    await row.getByText('Đã khóa').waitFor();
+    assert.equal(await loginStatus('snv.cv3', 'mat-khau-ban-dau'), 401);
+
+    // a colleague who lost their password gets a new one; the old one stops working
+    await table.locator('tbody tr').filter({ hasText: 'snv.cv2' }).getByRole('button', { name: 'Sửa snv.cv2' }).click();
+    await page.locator('#reset-password').fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Đặt lại mật khẩu' }).click();
+    await page.getByText('Đã đặt lại mật khẩu').waitFor();
+    assert.equal(await loginStatus('snv.cv2', NEW_PASSWORD), 200);
+    assert.equal(await loginStatus('snv.cv2', 'hoso-demo'), 401);
+    await shot(tab, 'users-admin');
+    assert.deepEqual(tab.errors, []);
+    await tab.close();
+  });
+
+  it('staff see no user administration', async () => {
+    const tab = await openTab(browser);
+    await login(tab, app, 'snv.cv');
+    assert.equal(await tab.page.getByRole('link', { name: 'Người dùng' }).count(), 0);
+    await tab.close();
+  });
+});
