@@ -17,6 +17,8 @@ import { FilePlanPage } from './pages/file-plan.js';
 import { DossiersPage, DossierPage } from './pages/dossiers.js';
 import { TransfersPage } from './pages/transfers.js';
 import { UsersPage } from './pages/users.js';
+import { AccountPage } from './pages/account.js';
+import { AuditPage } from './pages/audit.js';
 import { ProcessesPage } from './pages/processes.js';
 
 // bpmn-js and chart.js are large: load them only on the screens that need them.
@@ -43,6 +45,7 @@ const NAV: NavItem[] = [
   { to: '/stats', key: 'nav.stats', show: (m) => hasRole(m, 'leader', 'deputy-leader', 'admin') },
   { to: '/processes', key: 'nav.processes', show: (m) => hasRole(m, 'process-admin', 'admin') },
   { to: '/users', key: 'nav.users', show: (m) => m.permissions.includes('organizations.manage') },
+  { to: '/audit', key: 'nav.audit', show: (m) => m.permissions.includes('audit.read') },
 ];
 
 function route(path: string): ReactNode {
@@ -62,6 +65,8 @@ function route(path: string): ReactNode {
   if (path === '/stats') return <StatsPage />;
   if (path === '/processes') return <ProcessesPage />;
   if (path === '/users') return <UsersPage />;
+  if (path === '/audit') return <AuditPage />;
+  if (path === '/account') return <AccountPage />;
   if (path === '/processes/new') return <EditorPage />;
   if ((p = match('/processes/:processId/edit', path))) return <EditorPage processId={p.processId} />;
   if ((p = match('/instances/:id', path))) return <InstancePage id={p.id} />;
@@ -173,7 +178,9 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
         </Link>
         <SearchBox />
         <div className="user">
-          <span title={me.roles.map((r) => t(`role.${r}`)).join(', ')}>{me.fullName}</span>
+          <Link to="/account">
+            <span title={me.roles.map((r) => t(`role.${r}`)).join(', ')}>{me.fullName}</span>
+          </Link>
           <button
             type="button"
             className="link"

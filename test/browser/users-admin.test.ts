@@ -79,6 +79,52 @@ describe('agency administrator: users and roles in the web app', { skip: skipNoC
     await tab.close();
   });
 
+  it('a user changes their own password from their account and stays signed in', async () => {
+    const me = (await app.request('GET', '/api/auth/me', { as: 'snv.tp' })).body;
+    const tab = await openTab(browser);
+    const { page } = tab;
+    await login(tab, app, 'snv.tp');
+    await page.getByRole('link', { name: me.fullName }).click();
+    await page.getByRole('heading', { name: 'Tài khoản của tôi' }).waitFor();
+    // a wrong current password is refused and says so
+    tab.expectError(/400/);
+    await page.locator('#current-password').fill('khong-phai-mat-khau');
+    await page.locator('#next-password').fill('Mat-khau-rieng-2026');
+    await page.locator('#again-password').fill('Mat-khau-rieng-2026');
+    await page.getByRole('button', { name: 'Đổi mật khẩu' }).click();
+    await page.locator('.error, [role=alert]').first().waitFor();
+    assert.equal(await loginStatus('snv.tp', 'hoso-demo'), 200, 'nothing changed');
+    // two different new passwords cannot be sent
+    await page.locator('#current-password').fill('hoso-demo');
+    await page.locator('#again-password').fill('Mat-khau-khac-2026');
+    assert.equal(await page.getByRole('button', { name: 'Đổi mật khẩu' }).isDisabled(), true);
+    await page.locator('#again-password').fill('Mat-khau-rieng-2026');
+    await page.getByRole('button', { name: 'Đổi mật khẩu' }).click();
+    await page.getByText('Đã đổi mật khẩu').waitFor();
+    assert.equal(await loginStatus('snv.tp', 'hoso-demo'), 401);
+    assert.equal(await loginStatus('snv.tp', 'Mat-khau-rieng-2026'), 200);
+    // still signed in: the inbox opens
+    await page.getByRole('link', { name: 'Công việc', exact: true }).click();
+    await page.getByRole('heading', { name: 'Công việc của tôi' }).waitFor();
+    assert.equal(await page.locator('#username').count(), 0, 'not sent back to the login form');
+    assert.deepEqual(tab.errors, []);
+    await tab.close();
+  });
+
+  it('the audit log lists what happened and verifies its hash chain', async () => {
+    const tab = await openTab(browser);
+    const { page } = tab;
+    await login(tab, app, 'admin');
+    await page.getByRole('link', { name: 'Nhật ký hệ thống' }).click();
+    const table = page.locator('[data-testid=audit-table]');
+    await table.getByText('user.password-reset').first().waitFor();
+    await page.getByRole('button', { name: 'Kiểm tra toàn vẹn nhật ký' }).click();
+    const verdict = await page.locator('[data-testid=audit-verify]').innerText();
+    assert.match(verdict, /Nhật ký toàn vẹn: đã kiểm tra \d+ bản ghi/);
+    assert.deepEqual(tab.errors, []);
+    await tab.close();
+  });
+
   it('staff see no user administration', async () => {
     const tab = await openTab(browser);
     await login(tab, app, 'snv.cv');
