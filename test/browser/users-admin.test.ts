@@ -74,6 +74,14 @@ describe('agency administrator: users and roles in the web app', { skip: skipNoC
     await page.getByText('Đã đặt lại mật khẩu').waitFor();
     assert.equal(await loginStatus('snv.cv2', NEW_PASSWORD), 200);
     assert.equal(await loginStatus('snv.cv2', 'hoso-demo'), 401);
+    // a new unit of the agency, at once offered for its people
+    await page.locator('#unit-abbreviation').fill('khtc');
+    await page.locator('#unit-name').fill('Phòng Kế hoạch - Tài chính');
+    await page.getByRole('button', { name: 'Thêm đơn vị' }).click();
+    await page.getByText('Đã thêm đơn vị Phòng Kế hoạch - Tài chính.').waitFor();
+    await page.locator('[data-testid=units-list]').getByText('KHTC').waitFor();
+    await page.getByRole('button', { name: 'Hủy' }).click();
+    assert.equal(await page.locator('#new-unit option', { hasText: 'KHTC — Phòng Kế hoạch - Tài chính' }).count(), 1);
     await shot(tab, 'users-admin');
     assert.deepEqual(tab.errors, []);
     await tab.close();

@@ -309,4 +309,9 @@ export const en: Record<MessageKey, string> = {
   auditObject: 'Object',
   auditHash: 'Hash',
   auditSystem: 'System',
+  unitsTitle: 'Units',
+  addUnit: 'Add a unit',
+  unitAbbreviation: 'Abbreviation (e.g. TCCB)',
+  unitName: 'Unit name',
+  unitCreated: 'Unit {name} added.',
 };

@@ -316,5 +316,10 @@ export const vi = {
   auditObject: 'Đối tượng',
   auditHash: 'Mã băm',
   auditSystem: 'Hệ thống',
+  unitsTitle: 'Đơn vị trực thuộc',
+  addUnit: 'Thêm đơn vị',
+  unitAbbreviation: 'Chữ viết tắt (ví dụ TCCB)',
+  unitName: 'Tên đơn vị',
+  unitCreated: 'Đã thêm đơn vị {name}.',
 };
 export type MessageKey = keyof typeof vi;

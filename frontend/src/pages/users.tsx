@@ -67,6 +67,7 @@ export function UsersPage() {
   const [editing, setEditing] = useState<User | null>(null);
   const [f, setF] = useState<Form>(EMPTY);
   const [newPassword, setNewPassword] = useState('');
+  const [unitForm, setUnitForm] = useState({ abbreviation: '', name: '' });
   const agencies = useLoad(() => get<Agency[]>('/api/agencies'), []);
   const units = useLoad(() => get<Unit[]>(`/api/agencies/${agencyId}/units`), [agencyId]);
   const users = useLoad(
@@ -281,6 +282,54 @@ export function UsersPage() {
           )}
         </div>
       </form>
+
+      <section aria-labelledby="units-h">
+        <h2 id="units-h">{t('unitsTitle')}</h2>
+        <ul data-testid="units-list">
+          {(units.data ?? []).map((u) => (
+            <li key={u.id}>
+              <strong>{u.abbreviation}</strong> — {u.name}
+            </li>
+          ))}
+        </ul>
+        <form
+          aria-label={t('addUnit')}
+          className="inline-form"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            const ok = await action.run(
+              () => post(`/api/agencies/${agencyId}/units`, unitForm),
+              t('unitCreated', { name: unitForm.name }),
+            );
+            if (ok) {
+              setUnitForm({ abbreviation: '', name: '' });
+              units.reload();
+            }
+          }}
+        >
+          <Field label={t('unitAbbreviation')} id="unit-abbreviation" required>
+            <input
+              id="unit-abbreviation"
+              required
+              maxLength={20}
+              value={unitForm.abbreviation}
+              onChange={(e) => setUnitForm((x) => ({ ...x, abbreviation: e.target.value.toUpperCase() }))}
+            />
+          </Field>
+          <Field label={t('unitName')} id="unit-name" required>
+            <input
+              id="unit-name"
+              required
+              minLength={2}
+              value={unitForm.name}
+              onChange={(e) => setUnitForm((x) => ({ ...x, name: e.target.value }))}
+            />
+          </Field>
+          <button type="submit" disabled={action.busy}>
+            {t('addUnit')}
+          </button>
+        </form>
+      </section>
 
       {editing && (
         <form
