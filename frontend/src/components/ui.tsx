@@ -146,6 +146,43 @@ export function Field(props: { label: string; id: string; children: ReactNode; h
   );
 }
 
+/**
+ * A required password field. `autoComplete` tells the browser's password manager which one it is; a new password
+ * needs at least 10 characters (the server's rule); `error` is shown under it and marks it invalid.
+ */
+export function PasswordField(props: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  autoComplete: 'current-password' | 'new-password';
+  name?: string;
+  error?: string;
+}) {
+  const errorId = `${props.id}-error`;
+  return (
+    <Field label={props.label} id={props.id} required>
+      <input
+        id={props.id}
+        name={props.name}
+        type="password"
+        required
+        minLength={props.autoComplete === 'new-password' ? 10 : undefined}
+        autoComplete={props.autoComplete}
+        aria-invalid={!!props.error}
+        aria-describedby={props.error ? errorId : undefined}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+      {props.error && (
+        <p id={errorId} className="late-text" role="alert">
+          {props.error}
+        </p>
+      )}
+    </Field>
+  );
+}
+
 export function Page(props: { title: string; children: ReactNode; actions?: ReactNode }) {
   useEffect(() => {
     document.title = `${props.title} — hoso`;

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api, session } from '../api.js';
 import { useI18n } from '../i18n/index.js';
-import { ErrorBox, Field, Notice, Page, useAction, useMe } from '../components/ui.js';
+import { ErrorBox, Notice, Page, PasswordField, useAction, useMe } from '../components/ui.js';
 
 /** The signed-in user's own account: who they are here, and a new password (e.g. after an administrator's reset). */
 export function AccountPage() {
@@ -60,44 +60,28 @@ export function AccountPage() {
         }}
       >
         <h2 id="password-h">{t('changePassword')}</h2>
-        <Field label={t('currentPassword')} id="current-password" required>
-          <input
-            id="current-password"
-            type="password"
-            required
-            autoComplete="current-password"
-            value={current}
-            onChange={(e) => setCurrent(e.target.value)}
-          />
-        </Field>
-        <Field label={t('newPassword')} id="next-password" required>
-          <input
-            id="next-password"
-            type="password"
-            required
-            minLength={10}
-            autoComplete="new-password"
-            value={next}
-            onChange={(e) => setNext(e.target.value)}
-          />
-        </Field>
-        <Field label={t('repeatPassword')} id="again-password" required>
-          <input
-            id="again-password"
-            type="password"
-            required
-            autoComplete="new-password"
-            aria-invalid={mismatch}
-            aria-describedby={mismatch ? 'again-error' : undefined}
-            value={again}
-            onChange={(e) => setAgain(e.target.value)}
-          />
-        </Field>
-        {mismatch && (
-          <p id="again-error" className="late-text" role="alert">
-            {t('passwordsDiffer')}
-          </p>
-        )}
+        <PasswordField
+          id="current-password"
+          label={t('currentPassword')}
+          autoComplete="current-password"
+          value={current}
+          onChange={setCurrent}
+        />
+        <PasswordField
+          id="next-password"
+          label={t('newPassword')}
+          autoComplete="new-password"
+          value={next}
+          onChange={setNext}
+        />
+        <PasswordField
+          id="again-password"
+          label={t('repeatPassword')}
+          autoComplete="new-password"
+          value={again}
+          onChange={setAgain}
+          error={mismatch ? t('passwordsDiffer') : undefined}
+        />
         <button type="submit" className="primary" disabled={action.busy || mismatch}>
           {t('changePassword')}
         </button>

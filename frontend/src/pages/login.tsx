@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api.js';
 import { useI18n } from '../i18n/index.js';
-import { ErrorBox, Field, useAction, type Me } from '../components/ui.js';
+import { ErrorBox, Field, PasswordField, useAction, type Me } from '../components/ui.js';
 
 export function LoginPage({ onLogin }: { onLogin: (token: string, me: Me) => void }) {
   const { t, lang, setLang } = useI18n();
@@ -38,17 +38,14 @@ export function LoginPage({ onLogin }: { onLogin: (token: string, me: Me) => voi
             onChange={(e) => setUsername(e.target.value)}
           />
         </Field>
-        <Field label={t('password')} id="password" required>
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </Field>
+        <PasswordField
+          id="password"
+          name="password"
+          label={t('password')}
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+        />
         <ErrorBox error={error} />
         <button type="submit" className="primary" disabled={busy}>
           {t('signIn')}

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, get, post } from '../api.js';
 import { useI18n } from '../i18n/index.js';
-import { ErrorBox, Field, Loading, Notice, Page, useAction, useLoad, useMe } from '../components/ui.js';
+import { ErrorBox, Field, Loading, Notice, Page, PasswordField, useAction, useLoad, useMe } from '../components/ui.js';
 
 const ROLES = ['staff', 'unit-head', 'clerk', 'archivist', 'deputy-leader', 'leader', 'process-admin', 'admin'];
 /** Roles held within a unit: granted for the user's own unit. */
@@ -247,17 +247,13 @@ export function UsersPage() {
           ))}
         </fieldset>
         {!editing && (
-          <Field label={t('initialPassword')} id="new-password" required>
-            <input
-              id="new-password"
-              type="password"
-              required
-              minLength={10}
-              autoComplete="new-password"
-              value={f.password}
-              onChange={(e) => set('password', e.target.value)}
-            />
-          </Field>
+          <PasswordField
+            id="new-password"
+            label={t('initialPassword')}
+            autoComplete="new-password"
+            value={f.password}
+            onChange={(v) => set('password', v)}
+          />
         )}
         {editing && (
           <label className="check">
@@ -343,17 +339,13 @@ export function UsersPage() {
             if (ok !== undefined) setNewPassword('');
           }}
         >
-          <Field label={t('newPassword')} id="reset-password" required>
-            <input
-              id="reset-password"
-              type="password"
-              required
-              minLength={10}
-              autoComplete="new-password"
-              value={newPassword}
-              onChange={(e) => setNewPassword(e.target.value)}
-            />
-          </Field>
+          <PasswordField
+            id="reset-password"
+            label={t('newPassword')}
+            autoComplete="new-password"
+            value={newPassword}
+            onChange={setNewPassword}
+          />
           <button type="submit" disabled={action.busy}>
             {t('resetPassword')}
           </button>
