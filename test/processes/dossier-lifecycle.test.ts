@@ -110,6 +110,32 @@ describe('dossier-lifecycle process', () => {
     );
   });
 
+  it('given a retention approved directly by the head of the agency, the process schedules again and the alert follows', async () => {
+    const d = await open('24.TCCB');
+    const c = await close(d);
+    const until = new Date(c.transferDueAt!.getTime() + 200 * DAY);
+    const r = await h.t.request('POST', `/api/dossiers/${d.id}/retain`, {
+      as: 'snv.giamdoc',
+      body: { until: until.toISOString(), reason: 'Còn theo dõi việc thực hiện' },
+    });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    for (let i = 0; i < 100 && !(await h.completed(d.processInstanceId!)).includes('retentionChanged'); i++) {
+      await h.engine.idle();
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    const done = await h.completed(d.processInstanceId!);
+    assert.equal(done.filter((x) => x === 'scheduleTransfer').length, 2, done.join(', '));
+    // the old alert date passes silently; the new one alerts, once
+    await fireTimers(c.transferDueAt!.getTime() - h.clock.now().getTime() - 29 * DAY);
+    assert.equal((await alerts(d.id)).length, 0);
+    await fireTimers(until.getTime() - h.clock.now().getTime() - 29 * DAY);
+    assert.deepEqual(
+      (await alerts(d.id)).map((x) => x.kind),
+      [`transfer-due:${until.toISOString().slice(0, 10)}`],
+    );
+    assert.equal((await h.instance(d.processInstanceId!)).state, 'active', 'still waiting for the submission');
+  });
+
   it('given a refused or too long retention, the deadline stays', async () => {
     const d = await open('23.TCCB');
     const c = await close(d);

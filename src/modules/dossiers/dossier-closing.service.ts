@@ -204,6 +204,9 @@ export class DossierClosingService {
         entityId: d.id,
         data: { until: until.toISOString(), reason },
       });
+      // approved directly (not by the lifecycle's own approval step, which schedules again itself): the process
+      // schedules the new deadline and moves its alert
+      if (user) this.lifecycle.publish('dossier-retention-changed', d.id);
       return d;
     };
     return m ? work(m) : this.tx.run(work);

@@ -8,7 +8,12 @@ export const LIFECYCLE_PROCESS_ID = 'dossier-lifecycle';
 
 /** Messages the dossier-lifecycle process waits for; the correlation key is the dossier id. */
 export type LifecycleMessage =
-  'dossier-closed' | 'dossier-submitted' | 'dossier-accepted' | 'dossier-rejected' | 'dossier-retention-requested';
+  | 'dossier-closed'
+  | 'dossier-submitted'
+  | 'dossier-accepted'
+  | 'dossier-rejected'
+  | 'dossier-retention-requested'
+  | 'dossier-retention-changed';
 
 /**
  * Drives processes/dossier-lifecycle.bpmn from the dossier's own state changes. The domain change is the
