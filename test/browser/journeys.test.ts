@@ -170,6 +170,13 @@ describe('journeys per role (acceptance of issue 7)', { skip: skipNoChromium }, 
     await go(tab, `/documents/${out.id}`);
     await page.getByText(issued.notation).first().waitFor();
     await shot(tab, 'clerk-issued');
+    // the list shows the dates the documents bear: the incoming letter's own (18/11/2026), not its arrival
+    await page.getByRole('link', { name: 'Văn bản', exact: true }).click();
+    const incomingRow = page.locator('tr').filter({ hasText: 'Hướng dẫn lập hồ sơ điện tử năm 2027' });
+    assert.match(await incomingRow.innerText(), /18\/11\/2026/);
+    // the registers open on the one in use, with the document just issued
+    await page.getByRole('link', { name: 'Sổ đăng ký' }).click();
+    await page.getByTestId('register-entries').getByText('Thông báo lịch tiếp công dân').first().waitFor();
     assert.deepEqual(tab.errors, []);
     await tab.close();
   });

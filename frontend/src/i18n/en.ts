@@ -314,4 +314,5 @@ export const en: Record<MessageKey, string> = {
   unitAbbreviation: 'Abbreviation (e.g. TCCB)',
   unitName: 'Unit name',
   unitCreated: 'Unit {name} added.',
+  allDirections: 'Incoming and outgoing',
 };

@@ -321,5 +321,6 @@ export const vi = {
   unitAbbreviation: 'Chữ viết tắt (ví dụ TCCB)',
   unitName: 'Tên đơn vị',
   unitCreated: 'Đã thêm đơn vị {name}.',
+  allDirections: 'Văn bản đi và đến',
 };
 export type MessageKey = keyof typeof vi;

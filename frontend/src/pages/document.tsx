@@ -7,6 +7,8 @@ import { PdfPane } from './task.js';
 import type { DocumentItem } from './documents.js';
 
 interface DocumentDetail extends DocumentItem {
+  issuedAt?: string | null;
+  registeredAt?: string | null;
   dossierIds?: string[];
   versions?: { version: number; createdAt: string; createdBy?: string }[];
   [k: string]: unknown;

@@ -13,8 +13,8 @@ export interface DocumentItem {
   subject: string;
   number?: string | number | null;
   notation?: string | null;
-  issuedAt?: string | null;
-  registeredAt?: string | null;
+  /** The date the document bears: its issue date (outgoing), the sender's date (incoming); none while drafted. */
+  documentDate?: string | null;
   createdAt?: string;
   urgency?: string | null;
 }
@@ -68,7 +68,7 @@ export function DocumentsPage() {
           {t('direction')}
         </label>
         <select id="doc-dir" value={direction} onChange={(e) => go({ direction: e.target.value })}>
-          <option value="">{t('direction')}: *</option>
+          <option value="">{t('allDirections')}</option>
           <option value="incoming">{t('direction.incoming')}</option>
           <option value="outgoing">{t('direction.outgoing')}</option>
         </select>
@@ -118,7 +118,7 @@ export function DocumentTable({ items }: { items: DocumentItem[] }) {
             </td>
             <td>{t(`direction.${d.direction}`)}</td>
             <td>{t(`status.${d.status}`)}</td>
-            <td>{fmtDate(d.issuedAt ?? d.registeredAt ?? d.createdAt)}</td>
+            <td>{d.documentDate ? fmtDate(d.documentDate) : '—'}</td>
           </tr>
         ))}
       </tbody>

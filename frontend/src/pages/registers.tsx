@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { fileUrl, get } from '../api.js';
 import { useI18n } from '../i18n/index.js';
 import { ErrorBox, Link, Loading, Page, useLoad } from '../components/ui.js';
@@ -20,6 +20,18 @@ export function RegistersPage() {
   const [sel, setSel] = useState<string>('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
+  // open on the register in use (this year's with the most entries, outgoing first) rather than on an empty page
+  useEffect(() => {
+    if (sel || !regs.data?.length) return;
+    const year = Math.max(...regs.data.map((r) => r.year));
+    const inUse = regs.data
+      .filter((r) => r.year === year)
+      .sort(
+        (a, b) =>
+          b.lastNumber - a.lastNumber || Number(a.direction === 'incoming') - Number(b.direction === 'incoming'),
+      )[0];
+    setSel(inUse.id);
+  }, [regs.data, sel]);
   const range = new URLSearchParams();
   if (from) range.set('from', from);
   if (to) range.set('to', to);
