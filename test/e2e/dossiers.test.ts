@@ -67,6 +67,14 @@ describe('dossiers: from the file plan to the agency archive', () => {
     );
     assert.deepEqual(new Set(d.items.map((i: { documentId: string }) => i.documentId)), new Set(docIds));
     assert.equal(d.docTotal, 2);
+    // each listed as it will be in the document index: number and notation, date, subject
+    const first = d.items.find((i: { documentId: string }) => i.documentId === docIds[0]);
+    const doc = (await t.request('GET', `/api/documents/${docIds[0]}`, { as: 'snv.cv' })).body;
+    assert.equal(first.subject, 'Về việc tuyển dụng công chức');
+    assert.equal(first.notation, doc.notation);
+    assert.equal(first.number, doc.number);
+    assert.equal(first.documentDate, doc.documentDate);
+    assert.equal(first.direction, 'outgoing');
     const listed = (await t.request('GET', `/api/dossiers?documentId=${docIds[0]}`, { as: 'snv.cv' })).body;
     assert.deepEqual(
       listed.map((x: { id: string }) => x.id),

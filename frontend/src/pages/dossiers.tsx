@@ -10,7 +10,16 @@ interface Dossier {
   title: string;
   state: string;
   retention?: string | number;
-  items?: { documentId: string; order: number; subject?: string; notation?: string }[];
+  items?: {
+    documentId: string;
+    order: number;
+    subject?: string;
+    notation?: string | null;
+    number?: string | null;
+    documentDate?: string | null;
+    direction?: string;
+    typeName?: string;
+  }[];
   startDate?: string;
   endDate?: string;
 }
@@ -108,18 +117,39 @@ export function DossierPage({ id }: { id: string }) {
         </div>
       ) : null}
       <h2>{t('items')}</h2>
-      <ol>
-        {(x.items ?? [])
-          .sort((a, b) => a.order - b.order)
-          .map((i) => (
-            <li key={i.documentId}>
-              <Link to={`/documents/${i.documentId}`}>
-                {i.notation ? `${i.notation} — ` : ''}
-                {i.subject ?? i.documentId}
-              </Link>
-            </li>
-          ))}
-      </ol>
+      {(x.items ?? []).length === 0 ? (
+        <p className="muted">{t('noData')}</p>
+      ) : (
+        <table className="list" data-testid="dossier-items">
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">{t('numberNotation')}</th>
+              <th scope="col">{t('issuedAt')}</th>
+              <th scope="col">{t('subject')}</th>
+              <th scope="col">{t('direction')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(x.items ?? [])
+              .sort((a, b) => a.order - b.order)
+              .map((i) => (
+                <tr key={i.documentId}>
+                  <td>{i.order}</td>
+                  <td>{i.notation ?? i.number ?? '—'}</td>
+                  <td>{i.documentDate ? fmtDate(i.documentDate) : '—'}</td>
+                  <td>
+                    <Link to={`/documents/${i.documentId}`}>{i.subject ?? i.documentId}</Link>
+                  </td>
+                  <td>
+                    {i.direction ? t(`direction.${i.direction}`) : ''}
+                    {i.typeName ? ` — ${i.typeName}` : ''}
+                  </td>
+                </tr>
+              ))}
+          </tbody>
+        </table>
+      )}
       <p>
         <a
           href={`/api/dossiers/${id}/export?format=pdf`}

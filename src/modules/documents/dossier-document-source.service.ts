@@ -32,6 +32,13 @@ export class DocumentsForDossiers extends DossierDocumentSource {
         drafterId: true,
         signerId: true,
         pageCount: true,
+        direction: true,
+        status: true,
+        typeName: true,
+        number: true,
+        notation: true,
+        documentDate: true,
+        subject: true,
       },
       where: { id: In([...new Set(ids)]) },
     });
@@ -39,6 +46,15 @@ export class DocumentsForDossiers extends DossierDocumentSource {
     for (const d of docs) {
       const f = facts.get(d.id)!;
       out.set(d.id, {
+        summary: {
+          direction: d.direction,
+          status: d.status,
+          typeName: d.typeName,
+          number: d.number,
+          notation: d.notation,
+          documentDate: d.documentDate,
+          subject: d.subject,
+        },
         agencyId: d.agencyId,
         secrecy: d.secrecy,
         pageCount: d.pageCount ?? 0,

@@ -43,8 +43,20 @@ export interface FilingDocument {
   history: FilingDocumentHistoryEntry[];
 }
 
+/** How a document is listed in a dossier (its line of the document index, before the dossier is closed). */
+export interface FilingDocumentSummary {
+  direction: 'incoming' | 'outgoing';
+  status: string;
+  typeName: string;
+  number: string | null;
+  notation: string | null;
+  documentDate: Date | null;
+  subject: string;
+}
+
 /** What a user may do with a document, by the documents module's rules, and what filing it needs to know. */
 export interface FilingDocumentAccess {
+  summary: FilingDocumentSummary;
   agencyId: string;
   /** Its secrecy level (null: not secret); a secret one is seen by its own readers only, wherever it is filed. */
   secrecy: string | null;

@@ -12,7 +12,7 @@ import { DossierPolicy, PUBLIC_RIGHTS, type AuthUser } from '../auth/index.js';
 import { AgencyEntity, UnitEntity } from '../organizations/index.js';
 import { TaskFieldChecks } from '../tasks/index.js';
 import { DocumentAccess } from './document-access.js';
-import { DossierChoiceCheck } from './dossier-document-source.js';
+import { DossierChoiceCheck, type FilingDocumentAccess } from './dossier-document-source.js';
 import { DossierAlertEntity, DossierEntity, DossierItemEntity, type DossierState } from './dossier.entity.js';
 import { toDossierSummary, toDossierView, TRANSFER_ALERT_DAYS } from './dossier.mapper.js';
 import type { CreateDossierDto, ListDossiersQuery, UpdateDossierDto } from './dto/dossier.dto.js';
@@ -20,6 +20,10 @@ import { FilePlanService } from './file-plan.service.js';
 import { LifecycleBridge } from './lifecycle-bridge.js';
 import { NOTATION, requireRetention } from './retention.js';
 import './dossiers.messages.js';
+
+/** The secret documents of `access` that its user may not see. */
+const hiddenOf = (access: Map<string, FilingDocumentAccess>) =>
+  new Set([...access].filter(([, a]) => a.secrecy && !a.see).map(([id]) => id));
 
 /** States after closing in which only notes and rights may be corrected (Decree 30/2020, art. 29; PL VI). */
 const READ_ONLY: DossierState[] = ['closed', 'submitted'];
@@ -210,19 +214,23 @@ export class DossiersService implements OnModuleInit {
     const items = await m.find(DossierItemEntity, { where: { dossierId: id } });
     const agency = await m.findOneByOrFail(AgencyEntity, { id: d.agencyId });
     const alerts = await m.find(DossierAlertEntity, { where: { dossierId: id }, order: { createdAt: 'ASC' } });
-    const hidden = await this.hiddenSecrets(
+    const access = await this.docs.accessOf(
       user,
       items.map((i) => i.documentId),
     );
+    const hidden = hiddenOf(access);
     const shown = { ...d, documentIndex: d.documentIndex?.filter((l) => !hidden.has(l.documentId)) ?? null };
+    const view = toDossierView(
+      shown as DossierEntity,
+      items.filter((i) => !hidden.has(i.documentId)),
+      agency.organId,
+      this.clock.now(),
+      this.config.timezone,
+    );
     return {
-      ...toDossierView(
-        shown as DossierEntity,
-        items.filter((i) => !hidden.has(i.documentId)),
-        agency.organId,
-        this.clock.now(),
-        this.config.timezone,
-      ),
+      ...view,
+      // each document as it is listed (number, date, subject), also while the dossier is open
+      items: view.items.map((i) => ({ ...i, ...access.get(i.documentId)?.summary })),
       alerts: alerts.map((a) => ({ kind: a.kind, dueAt: a.dueAt, createdAt: a.createdAt })),
     };
   }
@@ -232,8 +240,7 @@ export class DossiersService implements OnModuleInit {
    * a secret document only its own readers, wherever it is filed (views and exports leave it out for the others).
    */
   async hiddenSecrets(user: AuthUser, documentIds: string[]): Promise<Set<string>> {
-    const access = await this.docs.accessOf(user, documentIds);
-    return new Set([...access].filter(([, a]) => a.secrecy && !a.see).map(([id]) => id));
+    return hiddenOf(await this.docs.accessOf(user, documentIds));
   }
 
   async update(user: AuthUser, id: string, dto: UpdateDossierDto) {
