@@ -201,6 +201,9 @@ describe('journeys per role (acceptance of issue 7)', { skip: skipNoChromium }, 
     await entry.getByText('Vĩnh viễn').waitFor();
     await entry.getByRole('button', { name: 'Lập hồ sơ' }).click();
     await page.getByRole('status').filter({ hasText: 'Đã lập hồ sơ' }).waitFor();
+    // the entry now says so instead of offering a second dossier
+    await entry.getByText('Đã lập hồ sơ').waitFor();
+    assert.equal(await entry.getByRole('button', { name: 'Lập hồ sơ' }).count(), 0);
     await shot(tab, 'clerk-file-plan');
     await page.getByRole('link', { name: 'Hồ sơ', exact: true }).click();
     await page.getByTestId('dossiers').getByRole('link', { name: /TCCB/ }).click();

@@ -43,6 +43,12 @@ describe('dossiers: from the file plan to the agency archive', () => {
     assert.equal(d.retention, 'Vĩnh viễn');
     assert.equal(d.metadata.FileCode.FileNotation, '01.TCCB');
     assert.equal(d.metadata.Creator, me.fullName.slice(0, 30));
+    // the plan shows which entries have their dossier
+    const after = (await t.request('GET', `/api/file-plans/${YEAR}`, { as: 'snv.vanthu' })).body;
+    const opened = after.entries
+      .filter((e: { opened: boolean }) => e.opened)
+      .map((e: { notation: string }) => e.notation);
+    assert.deepEqual(opened, ['01.TCCB']);
     // the same entry cannot give a second dossier with the same code
     assert.equal(
       (await t.request('POST', '/api/dossiers', { as: 'snv.cv', body: { filePlanEntryId: entry.id } })).status,

@@ -315,4 +315,5 @@ export const en: Record<MessageKey, string> = {
   unitName: 'Unit name',
   unitCreated: 'Unit {name} added.',
   allDirections: 'Incoming and outgoing',
+  dossierAlreadyOpened: 'Dossier opened',
 };

@@ -322,5 +322,6 @@ export const vi = {
   unitName: 'Tên đơn vị',
   unitCreated: 'Đã thêm đơn vị {name}.',
   allDirections: 'Văn bản đi và đến',
+  dossierAlreadyOpened: 'Đã lập hồ sơ',
 };
 export type MessageKey = keyof typeof vi;

@@ -12,6 +12,7 @@ interface Line {
   title: string;
   retention: string | null;
   headingId: string | null;
+  opened?: boolean;
 }
 interface Heading extends Line {
   entries: Line[];
@@ -60,18 +61,25 @@ export function FilePlanPage() {
       <td>{x.title}</td>
       <td>{retentionLabel(t, x.retention)}</td>
       <td>
-        <button
-          type="button"
-          disabled={action.busy}
-          onClick={async () => {
-            const r = await action.run(() =>
-              post<{ id: string; code: string }>('/api/dossiers', { filePlanEntryId: x.id }),
-            );
-            if (r) action.run(async () => r, t('dossierOpened', { code: r.code }));
-          }}
-        >
-          {t('openDossier')}
-        </button>
+        {x.opened ? (
+          <span className="muted">{t('dossierAlreadyOpened')}</span>
+        ) : (
+          <button
+            type="button"
+            disabled={action.busy}
+            onClick={async () => {
+              const r = await action.run(() =>
+                post<{ id: string; code: string }>('/api/dossiers', { filePlanEntryId: x.id }),
+              );
+              if (r) {
+                await action.run(async () => r, t('dossierOpened', { code: r.code }));
+                plan.reload();
+              }
+            }}
+          >
+            {t('openDossier')}
+          </button>
+        )}
       </td>
     </tr>
   );

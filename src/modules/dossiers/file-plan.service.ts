@@ -6,6 +6,7 @@ import { TransactionService } from '../../database/transaction.service.js';
 import { AuditService } from '../audit/index.js';
 import { DossierPolicy, PolicyService, type AuthUser } from '../auth/index.js';
 import { UnitEntity, UserEntity } from '../organizations/index.js';
+import { DossierEntity } from './dossier.entity.js';
 import { FilePlanEntity, FilePlanEntryEntity } from './file-plan.entity.js';
 import type { CreateFilePlanLineDto, UpdateFilePlanLineDto } from './dto/file-plan.dto.js';
 import { NOTATION, requireRetention, retentionLabel, toRoman } from './retention.js';
@@ -26,6 +27,8 @@ export interface FilePlanLineView {
   responsibleUnitId: string | null;
   responsiblePersonId: string | null;
   notes: string;
+  /** An entry a dossier was already opened from (its code is taken: the entry opens no second one). */
+  opened?: boolean;
 }
 
 const toLineView = (e: FilePlanEntryEntity): FilePlanLineView => ({
@@ -63,14 +66,27 @@ export class FilePlanService {
     const plan = await m.findOne(FilePlanEntity, { where: { agencyId, year } });
     const lines = plan ? await this.lines(m, plan.id) : [];
     const entries = lines.filter((l) => l.kind === 'entry');
+    const opened = new Set(
+      entries.length
+        ? (
+            await m
+              .getRepository(DossierEntity)
+              .createQueryBuilder('d')
+              .select('DISTINCT d.filePlanEntryId', 'entryId')
+              .where('d.filePlanEntryId IN (:...ids)', { ids: entries.map((e) => e.id) })
+              .getRawMany<{ entryId: string }>()
+          ).map((r) => r.entryId)
+        : [],
+    );
+    const entryView = (e: FilePlanEntryEntity) => ({ ...toLineView(e), opened: opened.has(e.id) });
     const headings = lines
       .filter((l) => l.kind === 'heading')
       .map((h) => ({
         ...toLineView(h),
         subheadings: lines
           .filter((s) => s.kind === 'subheading' && s.headingId === h.id)
-          .map((s) => ({ ...toLineView(s), entries: entries.filter((e) => e.subheadingId === s.id).map(toLineView) })),
-        entries: entries.filter((e) => e.headingId === h.id && !e.subheadingId).map(toLineView),
+          .map((s) => ({ ...toLineView(s), entries: entries.filter((e) => e.subheadingId === s.id).map(entryView) })),
+        entries: entries.filter((e) => e.headingId === h.id && !e.subheadingId).map(entryView),
       }));
     return {
       id: plan?.id ?? null,
@@ -79,7 +95,7 @@ export class FilePlanService {
       state: plan?.state ?? null,
       approvedAt: plan?.approvedAt ?? null,
       headings,
-      entries: entries.map(toLineView),
+      entries: entries.map(entryView),
       // Appendix V §I: footer with the total, split into permanent and fixed-term.
       totals: {
         total: entries.length,
