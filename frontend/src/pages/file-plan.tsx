@@ -109,23 +109,28 @@ export function FilePlanPage() {
           value={year}
           onChange={(e) => setYear(Number(e.target.value))}
         />
-        <label htmlFor="import">{t('importFile')}</label>
-        <input
-          id="import"
-          type="file"
-          accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-          onChange={async (e) => {
-            const file = e.target.files?.[0];
-            if (!file) return;
-            const form = new FormData();
-            form.append('file', file);
-            const r = await action.run(() => upload<any>(`/api/file-plans/${year}/import`, form, setPct));
-            if (r) {
-              action.run(async () => r, t('imported', { n: r.imported ?? r.entries ?? r.count ?? '' }));
-              plan.reload();
-            }
-          }}
-        />
+        {/* an approved plan is no longer replaced by an import (the server would answer 409) */}
+        {p?.state !== 'approved' && (
+          <>
+            <label htmlFor="import">{t('importFile')}</label>
+            <input
+              id="import"
+              type="file"
+              accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+              onChange={async (e) => {
+                const file = e.target.files?.[0];
+                if (!file) return;
+                const form = new FormData();
+                form.append('file', file);
+                const r = await action.run(() => upload<any>(`/api/file-plans/${year}/import`, form, setPct));
+                if (r) {
+                  action.run(async () => r, t('imported', { n: r.imported ?? r.entries ?? r.count ?? '' }));
+                  plan.reload();
+                }
+              }}
+            />
+          </>
+        )}
         {pct !== undefined && <progress max={100} value={pct} />}
         {p?.state && <span className="badge">{t(`planState.${p.state}`)}</span>}
       </div>
