@@ -157,6 +157,16 @@ describe('journeys per role (acceptance of issue 7)', { skip: skipNoChromium }, 
     await page.getByRole('heading', { name: 'Công việc của tôi' }).waitFor();
     const registered = await documentStatus(app, 'vanthu', incomingId, 'directing');
     assert.ok(registered.arrivalNumber ?? registered.number, 'an arrival number is given');
+    // its page names the sender, the letter's own date and the arrival number; the trail reads in Vietnamese
+    await go(tab, `/documents/${incomingId}`);
+    const meta = await page.locator('dl.meta').innerText();
+    assert.match(meta, /Bộ Nội vụ/);
+    assert.match(meta, /18\/11\/2026/);
+    assert.match(meta, new RegExp(`Số đến, ngày đến\\s+${registered.arrivalNumber}`));
+    const trail = page.locator('ol.history');
+    await trail.getByText('tiếp nhận').first().waitFor();
+    await trail.getByText('kiểm tra, vào sổ').first().waitFor();
+    assert.doesNotMatch(await trail.innerText(), /— (received|registered|checked|status)\b/);
 
     const out = await outgoingAwaitingSignature(app, 'Thông báo lịch tiếp công dân tháng 12');
     await completeTask(app, 'chutich', out.id, 'sign', { decision: 'approve', pin: 'hoso-demo' });

@@ -323,5 +323,18 @@ export const vi = {
   unitCreated: 'Đã thêm đơn vị {name}.',
   allDirections: 'Văn bản đi và đến',
   dossierAlreadyOpened: 'Đã lập hồ sơ',
+  'action.checked': 'kiểm tra, vào sổ',
+  'action.handled': 'xử lý',
+  'action.input': 'tham gia ý kiến',
+  'action.submitted': 'trình dự thảo',
+  'action.opinion': 'góp ý',
+  'action.review-approved': 'duyệt nội dung',
+  'action.review-returned': 'trả lại dự thảo',
+  'action.format-check-approved': 'kiểm tra thể thức',
+  'action.format-check-returned': 'trả lại thể thức',
+  'action.attachment': 'đính kèm tệp',
+  noSignatures: 'Văn bản không có chữ ký số.',
+  viewDossier: 'Xem hồ sơ',
+  arrivalNumber: 'Số đến, ngày đến',
 };
 export type MessageKey = keyof typeof vi;

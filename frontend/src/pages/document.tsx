@@ -9,6 +9,9 @@ import type { DocumentItem } from './documents.js';
 interface DocumentDetail extends DocumentItem {
   issuedAt?: string | null;
   registeredAt?: string | null;
+  typeName?: string;
+  organName?: string;
+  arrivalNumber?: number | null;
   dossierIds?: string[];
   versions?: { version: number; createdAt: string; createdBy?: string }[];
   [k: string]: unknown;
@@ -35,7 +38,20 @@ export function DocumentPage({ id }: { id: string }) {
         <dt>{t('direction')}</dt>
         <dd>{t(`direction.${d.direction}`)}</dd>
         <dt>{t('typeCode')}</dt>
-        <dd>{d.typeCode}</dd>
+        <dd>{d.typeName ?? d.typeCode}</dd>
+        {d.direction === 'incoming' && (
+          <>
+            <dt>{t('senderName')}</dt>
+            <dd>{d.organName || '—'}</dd>
+            <dt>{t('originalDate')}</dt>
+            <dd>{d.documentDate ? fmtDate(d.documentDate) : '—'}</dd>
+            <dt>{t('arrivalNumber')}</dt>
+            <dd>
+              {d.arrivalNumber ?? '—'}
+              {d.registeredAt ? ` — ${fmtDate(d.registeredAt)}` : ''}
+            </dd>
+          </>
+        )}
         <dt>{t('status')}</dt>
         <dd>{t(`status.${d.status}`)}</dd>
         {d.urgency && d.urgency !== 'normal' && (
@@ -58,7 +74,7 @@ export function DocumentPage({ id }: { id: string }) {
             <dd>
               {d.dossierIds!.map((x) => (
                 <Link key={x} to={`/dossiers/${x}`}>
-                  {x.slice(0, 8)}
+                  {t('viewDossier')}
                 </Link>
               ))}
             </dd>
@@ -70,6 +86,7 @@ export function DocumentPage({ id }: { id: string }) {
         <div>
           <h2>{t('signatures')}</h2>
           <ErrorBox error={sigs.error} />
+          {sigs.data && sigs.data.length === 0 && <p className="muted">{t('noSignatures')}</p>}
           <ul data-testid="signatures">
             {(sigs.data ?? []).map((s, i) => (
               <li key={i}>
@@ -87,8 +104,9 @@ export function DocumentPage({ id }: { id: string }) {
           <ol className="history">
             {(hist.data ?? []).map((h, i) => (
               <li key={i}>
-                <span className="muted">{fmtDateTime(h.at ?? h.createdAt)}</span> {h.actorName ?? h.by ?? ''} —{' '}
-                {h.action ?? h.type} {h.comment ? `: ${h.comment}` : ''}
+                <span className="muted">{fmtDateTime(h.at)}</span> {h.actorName ?? ''} — {t(`action.${h.action}`)}
+                {h.action === 'status' && h.data?.to ? `: ${t(`status.${h.data.to}`)}` : ''}
+                {h.note ? `: ${h.note}` : ''}
               </li>
             ))}
           </ol>
