@@ -47,6 +47,16 @@ describe('dossier-lifecycle process', () => {
     await h.scheduler.runDue();
     await h.engine.idle();
   };
+  /** The deadline moved from `was` to `now`: the old alert date passes silently, the new one alerts, once. */
+  const assertAlertMoved = async (dossierId: string, was: Date, now: Date) => {
+    await fireTimers(was.getTime() - h.clock.now().getTime() - 29 * DAY);
+    assert.equal((await alerts(dossierId)).length, 0, 'no alert at the old date');
+    await fireTimers(now.getTime() - h.clock.now().getTime() - 29 * DAY);
+    assert.deepEqual(
+      (await alerts(dossierId)).map((x) => x.kind),
+      [`transfer-due:${now.toISOString().slice(0, 10)}`],
+    );
+  };
 
   it('given a closed dossier, the transfer is due within a year and alerted 30 days ahead; submitted, rejected, resubmitted, accepted', async () => {
     const d = await open('21.TCCB');
@@ -100,14 +110,7 @@ describe('dossier-lifecycle process', () => {
     const r = await h.t.dataSource.getRepository(DossierEntity).findOneByOrFail({ id: d.id });
     assert.equal(r.retainedUntil?.toISOString(), until.toISOString());
     assert.equal(r.transferDueAt?.toISOString(), until.toISOString());
-    // the old alert date passes silently; the new one alerts
-    await fireTimers(c.transferDueAt!.getTime() - h.clock.now().getTime() - 29 * DAY);
-    assert.equal((await alerts(d.id)).length, 0);
-    await fireTimers(until.getTime() - h.clock.now().getTime() - 29 * DAY);
-    assert.deepEqual(
-      (await alerts(d.id)).map((x) => x.kind),
-      [`transfer-due:${until.toISOString().slice(0, 10)}`],
-    );
+    await assertAlertMoved(d.id, c.transferDueAt!, until);
   });
 
   it('given a retention approved directly by the head of the agency, the process schedules again and the alert follows', async () => {
@@ -125,14 +128,7 @@ describe('dossier-lifecycle process', () => {
     }
     const done = await h.completed(d.processInstanceId!);
     assert.equal(done.filter((x) => x === 'scheduleTransfer').length, 2, done.join(', '));
-    // the old alert date passes silently; the new one alerts, once
-    await fireTimers(c.transferDueAt!.getTime() - h.clock.now().getTime() - 29 * DAY);
-    assert.equal((await alerts(d.id)).length, 0);
-    await fireTimers(until.getTime() - h.clock.now().getTime() - 29 * DAY);
-    assert.deepEqual(
-      (await alerts(d.id)).map((x) => x.kind),
-      [`transfer-due:${until.toISOString().slice(0, 10)}`],
-    );
+    await assertAlertMoved(d.id, c.transferDueAt!, until);
     assert.equal((await h.instance(d.processInstanceId!)).state, 'active', 'still waiting for the submission');
   });
 
