@@ -58,6 +58,20 @@ describe('agency administrator: users and roles in the web app', { skip: skipNoC
     );
     assert.ok(created.grants[0].unitId, 'the staff role is for the unit');
 
+    // moved to the office, the staff role moves along
+    await row.getByRole('button', { name: 'Sửa snv.cv3' }).click();
+    await page.locator('#new-unit').selectOption({ label: 'VP — Văn phòng Sở' });
+    await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+    await page.getByText('Đã lưu thông tin người dùng.').waitFor();
+    const units = (await app.request('GET', `/api/agencies/${me.agencyId}/units`, { as: 'snv.admin' })).body;
+    const vp = units.find((u: { abbreviation: string }) => u.abbreviation === 'VP').id;
+    const moved = (await app.request('GET', `/api/users/${created.id}`, { as: 'snv.admin' })).body;
+    assert.equal(moved.unitId, vp);
+    assert.deepEqual(
+      moved.grants.map((g: { role: string; unitId: string }) => [g.role, g.unitId]),
+      [['staff', vp]],
+    );
+
     // when the account is locked, the user can no longer log in
     await row.getByRole('button', { name: 'Sửa snv.cv3' }).click();
     await page.getByRole('heading', { name: 'Sửa người dùng: Trần Thị Hồng Nhung' }).waitFor();

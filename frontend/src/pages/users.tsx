@@ -84,14 +84,13 @@ export function UsersPage() {
   }, [agencyId]);
   const set = <K extends keyof Form>(k: K, v: Form[K]) => setF((x) => ({ ...x, [k]: v }));
   const unitName = (id: string | null) => (units.data ?? []).find((u) => u.id === id)?.abbreviation ?? '';
-  // a role kept from before keeps its scope (a tree-wide admin stays tree-wide); a new one is for the user's unit
+  // a unit role is for the user's unit (as it is now: a user moved to another unit takes it along); another role
+  // kept from before keeps its scope (a tree-wide admin stays tree-wide)
   const grants = () =>
-    f.roles.map(
-      (r) =>
-        editing?.grants.find((g) => g.role === r) ?? {
-          role: r,
-          ...(UNIT_ROLES.has(r) && f.unitId ? { unitId: f.unitId } : {}),
-        },
+    f.roles.map((r) =>
+      UNIT_ROLES.has(r)
+        ? { role: r, ...(f.unitId ? { unitId: f.unitId } : {}) }
+        : (editing?.grants.find((g) => g.role === r) ?? { role: r }),
     );
   const edit = (u: User) => {
     setEditing(u);
