@@ -61,8 +61,7 @@ export class DossiersService implements OnModuleInit {
   async assertChoosable(user: AuthUser, id: string, secrecy: string | null): Promise<void> {
     const d = await this.visible(user, id);
     if (d.state !== 'open') throw conflict('DOSSIER_NOT_OPEN', { state: d.state });
-    if (secrecy && !secrecyCovers(d.secrecy, secrecy))
-      throw conflict('DOSSIER_SECRECY_TOO_LOW', { dossier: d.secrecy ?? '', document: secrecy });
+    assertHolds(d, secrecy);
   }
 
   async create(user: AuthUser, dto: CreateDossierDto): Promise<{ id: string; code: string }> {
@@ -301,11 +300,8 @@ export class DossiersService implements OnModuleInit {
       this.assertNotArchived(d);
       if (d.state !== 'open') throw conflict('DOSSIER_NOT_OPEN', { state: d.state });
       if (!doc || doc.agencyId !== d.agencyId || !doc.see) throw notFound('document', documentId);
-      if (doc.secrecy) {
-        if (!secrecyCovers(d.secrecy, doc.secrecy))
-          throw conflict('DOSSIER_SECRECY_TOO_LOW', { dossier: d.secrecy ?? '', document: doc.secrecy });
-        if (!doc.share) throw forbidden();
-      }
+      assertHolds(d, doc.secrecy);
+      if (doc.secrecy && !doc.share) throw forbidden();
       if (await m.exists(DossierItemEntity, { where: { dossierId: id, documentId } }))
         throw conflict('DOSSIER_ITEM_EXISTS');
       return this.insertItem(m, d, documentId, doc.pageCount, 'manual', user.id);
@@ -429,4 +425,10 @@ const SECRECY_LEVELS = ['confidential', 'secret', 'top-secret'];
 /** Whether a dossier marked `dossier` may hold a document marked `document` (at least its level). */
 export function secrecyCovers(dossier: string | null, document: string): boolean {
   return !!dossier && SECRECY_LEVELS.indexOf(dossier) >= SECRECY_LEVELS.indexOf(document);
+}
+
+/** 409 when a document of `secrecy` may not go into dossier `d` (a dossier holds documents up to its own level). */
+function assertHolds(d: Pick<DossierEntity, 'secrecy'>, secrecy: string | null): void {
+  if (secrecy && !secrecyCovers(d.secrecy, secrecy))
+    throw conflict('DOSSIER_SECRECY_TOO_LOW', { dossier: d.secrecy ?? '', document: secrecy });
 }
