@@ -125,10 +125,14 @@ export class CamundaStandIn {
       if (method === 'POST' && path === '/v2/jobs/activation') return this.activate(body, json);
       if (method === 'POST' && (m = path.match(/^\/v2\/jobs\/(\d+)\/(completion|failure|error)$/)))
         return this.jobAction(m[1], m[2], body ?? {}) ? json(204) : problem(404, 'NOT_FOUND', `job ${m[1]}`);
-      if (method === 'POST' && (m = path.match(/^\/v2\/user-tasks\/(\d+)\/(completion|assignment)$/)))
-        return this.userTaskAction(m[1], m[2], body ?? {})
-          ? json(204)
-          : problem(404, 'NOT_FOUND', `user task ${m[1]} not found or not active`);
+      if (method === 'POST' && (m = path.match(/^\/v2\/user-tasks\/(\d+)\/(completion|assignment)$/))) {
+        const state = this.userTasks.get(m[1])?.state;
+        if (!state) return problem(404, 'NOT_FOUND', `user task ${m[1]} not found`);
+        // Zeebe rejects a command on a task whose previous transition (its listeners) has not finished
+        if (state !== 'CREATED') return problem(409, 'INVALID_STATE', `user task ${m[1]} is in state ${state}`);
+        this.userTaskAction(m[1], m[2], body ?? {});
+        return json(204);
+      }
       return problem(404, 'NOT_FOUND', `${method} ${path} is not served by the stand-in`);
     } catch (e) {
       return problem(400, 'INVALID_ARGUMENT', (e as Error).message);

@@ -166,12 +166,33 @@ export class ZeebeWorkflowEngine extends WorkflowEngine {
   }
 
   async completeUserTask(key: string, variables: Record<string, unknown>): Promise<void> {
-    await this.client.completeUserTask({ userTaskKey: key, variables, action: 'complete' });
+    await this.whileTransitioning(() =>
+      this.client.completeUserTask({ userTaskKey: key, variables, action: 'complete' }),
+    );
   }
 
   /** Mirrors an assignment made in hoso's inbox onto the Camunda user task. */
   async assignUserTask(key: string, assignee: string): Promise<void> {
-    await this.client.assignUserTask({ userTaskKey: key, assignee, allowOverride: true });
+    await this.whileTransitioning(() =>
+      this.client.assignUserTask({ userTaskKey: key, assignee, allowOverride: true }),
+    );
+  }
+
+  /**
+   * A task enters hoso's inbox inside its `creating` listener, before the listener's job is completed: for that
+   * moment Camunda answers 409 INVALID_STATE to a completion or assignment. Retried for a few seconds, then the
+   * error goes to the caller.
+   */
+  private async whileTransitioning<T>(call: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call();
+      } catch (e) {
+        const status = (e as { status?: number }).status;
+        if (status !== 409 || attempt >= 20) throw e;
+        await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 500)));
+      }
+    }
   }
 
   async cancel(instanceId: string): Promise<void> {
