@@ -61,7 +61,7 @@ describe('move: a backup of one database restored into the other driver', () => 
     }).catch((e: { stdout: string; stderr: string }) => {
       assert.fail(`restore failed: ${e.stdout}\n${e.stderr}`);
     });
-    const report = JSON.parse(r.stdout);
+    const report = JSON.parse(r.stdout.trim().split('\n').pop()!);
     assert.equal(report.ok, true, JSON.stringify(report.problems));
     assert.equal(report.targetDriver, isMysql ? 'sqlite' : 'mysql');
 

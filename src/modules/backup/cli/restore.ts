@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
+import { Logger } from '@nestjs/common';
 import { detectDatabaseFlavor, loadConfig } from '../../../config/app-config.js';
 import { restoreBackup, type RestoreReport } from '../restore.js';
 
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
     console.error('usage: npm run restore -- <backup directory> [--json]');
     process.exit(2);
   }
+  // stdout carries the report only (--json is read by scripts); the migrations' log lines stay out of it
+  Logger.overrideLogger(['error', 'warn']);
   const app = await detectDatabaseFlavor(loadConfig());
   const { key } = app.backup;
   const report = await restoreBackup({
