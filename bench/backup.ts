@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,19 @@ function sizes(): number[] {
   const at = process.argv.indexOf('--documents');
   const raw = at >= 0 ? process.argv[at + 1] : (process.env.BENCH_DOCUMENTS ?? '100000');
   return raw.split(',').map((s) => Number(s.trim()));
+}
+
+/** Stored files in the benchmark (BENCH_FILES, default 2000 of 46 KB: an issued one-page decision with two signatures). */
+const FILES = Number(process.env.BENCH_FILES ?? 2000);
+const FILE_BYTES = 46_000;
+
+function writeObjects(root: string, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const content = randomBytes(FILE_BYTES);
+    const sha = createHash('sha256').update(content).digest('hex');
+    mkdirSync(join(root, sha.slice(0, 2), sha.slice(2, 4)), { recursive: true });
+    writeFileSync(join(root, sha.slice(0, 2), sha.slice(2, 4), sha), content);
+  }
 }
 
 function du(path: string): number {
@@ -39,11 +53,20 @@ async function main(): Promise<void> {
   for (const documents of sizes()) {
     const db = seededDb(documents);
     header ??= resultHeader('backup', db);
-    const app = loadConfig({ ...process.env, DATA_DIR: db.dataDir, DATABASE_URL: db.databaseUrl });
     const work = mkdtempSync(join(tmpdir(), 'hoso-bench-backup-'));
+    // the generated province has rows only: its stored files are made here, the size of an issued decision
+    const app = loadConfig({
+      ...process.env,
+      DATA_DIR: db.dataDir,
+      DATABASE_URL: db.databaseUrl,
+      STORAGE_DIR: join(work, 'files'),
+    });
+    writeObjects(app.storageDir, FILES);
     const backup = { ...app.backup, dir: join(work, 'backups'), copyDir: null, keep: 100, key: null };
     try {
       const [full, fullMs] = await timed(() => takeBackup({ app, backup, kind: 'full' }));
+      // a day's new content: 1 % more files
+      writeObjects(app.storageDir, Math.ceil(FILES / 100));
       const [inc, incMs] = await timed(() => takeBackup({ app, backup, kind: 'incremental' }));
       const targetDir = join(work, 'restored');
       mkdirSync(targetDir);
@@ -90,6 +113,8 @@ async function main(): Promise<void> {
       }
       const row = {
         documents,
+        storedFiles: FILES + Math.ceil(FILES / 100),
+        storedBytes: du(app.storageDir),
         rows: Object.values(report.counts).reduce((a, b) => a + b, 0),
         fullBackupMs: Math.round(fullMs),
         fullBackupBytes: full.size,
