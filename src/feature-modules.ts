@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import { BackupModule } from './modules/backup/backup.module.js';
 import { DocumentsModule } from './modules/documents/documents.module.js';
 import { DossiersModule } from './modules/dossiers/dossiers.module.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
@@ -20,4 +21,5 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   DocumentsModule,
   DossiersModule,
   ReportsModule,
+  BackupModule,
 ];

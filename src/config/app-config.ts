@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
+import { loadBackupConfig, type BackupConfig } from '../modules/backup/backup-config.js';
 import {
   IsBoolean,
   IsIn,
@@ -210,6 +211,8 @@ export interface AppConfig {
   tsaUrl?: string;
   /** Public holidays (yyyy-MM-dd) skipped when counting working days. */
   publicHolidays: string[];
+  /** BACKUP_* (modules/backup/backup-config.ts). */
+  backup: BackupConfig;
 }
 
 export class ConfigError extends Error {
@@ -285,6 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     httpWorkerSemiSpaceMb: raw.HTTP_WORKER_SEMI_SPACE_MB ?? DEFAULT_SEMI_SPACE_MB,
     backgroundWork: raw.HOSO_BACKGROUND_WORK ?? true,
     tsaUrl: raw.TSA_URL,
+    backup: loadBackupConfig({ dataDir }, env),
     publicHolidays: [
       ...holidays,
       ...[year - 1, year, year + 1].flatMap((y) => DEFAULT_HOLIDAYS.map((d) => `${y}-${d}`)),
