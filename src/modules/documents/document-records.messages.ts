@@ -13,6 +13,10 @@ registerMessages({
     vi: 'Chỉ văn thư của cơ quan mới được hiệu chỉnh thông tin văn bản đã đăng ký.',
     en: "Only a clerk of the document's agency may correct a registered document's metadata.",
   },
+  REPORT_PERIOD_INVALID: {
+    vi: 'Khoảng thời gian báo cáo không hợp lệ (từ ngày phải trước đến ngày, tối đa 5 năm).',
+    en: 'Invalid report period (from must precede to, at most 5 years).',
+  },
   CORRECTION_EMPTY: {
     vi: 'Không có thông tin nào thay đổi.',
     en: 'Nothing to change.',

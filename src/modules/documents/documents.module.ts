@@ -12,6 +12,8 @@ import { DocumentPdfService } from './document-pdf.service.js';
 import { DocumentQueryService } from './document-query.service.js';
 import { DocumentRecordsController } from './document-records.controller.js';
 import { DocumentRecordsService } from './document-records.service.js';
+import { HandlingReportController } from './handling-report.controller.js';
+import { HandlingReportService } from './handling-report.service.js';
 import { DocumentRenderService } from './document-render.service.js';
 import { DocumentTrail } from './document-trail.service.js';
 import { DocumentsController } from './documents.controller.js';
@@ -26,7 +28,7 @@ import { SecretDocumentsResolver } from './secret-documents.resolver.js';
 
 @Module({
   imports: [RegistersModule],
-  controllers: [DocumentsController, DocumentRecordsController],
+  controllers: [DocumentsController, DocumentRecordsController, HandlingReportController],
   providers: [
     EngineRef,
     DocumentAccessPolicy,
@@ -35,6 +37,7 @@ import { SecretDocumentsResolver } from './secret-documents.resolver.js';
     DocumentQueryService,
     DocumentsService,
     DocumentRecordsService,
+    HandlingReportService,
     DocumentRenderService,
     DocumentPdfService,
     InternalIssuance,
