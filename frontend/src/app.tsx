@@ -26,6 +26,7 @@ import { ProcessesPage } from './pages/processes.js';
 const EditorPage = lazy(() => import('./pages/process-editor.js'));
 const InstancePage = lazy(() => import('./pages/instance.js'));
 const StatsPage = lazy(() => import('./pages/stats.js'));
+const HandlingReportPage = lazy(() => import('./pages/handling-report.js'));
 
 interface NavItem {
   to: string;
@@ -43,6 +44,11 @@ const NAV: NavItem[] = [
   { to: '/file-plan', key: 'nav.filePlan', show: (m) => hasRole(m, 'clerk', 'archivist', 'leader') },
   { to: '/transfers', key: 'nav.transfers', show: (m) => hasRole(m, 'archivist', 'clerk') },
   { to: '/board', key: 'nav.board', show: (m) => hasRole(m, 'leader', 'deputy-leader', 'unit-head') },
+  {
+    to: '/reports/handling',
+    key: 'nav.handling',
+    show: (m) => hasRole(m, 'leader', 'deputy-leader', 'unit-head', 'clerk'),
+  },
   { to: '/stats', key: 'nav.stats', show: (m) => hasRole(m, 'leader', 'deputy-leader', 'admin') },
   { to: '/processes', key: 'nav.processes', show: (m) => hasRole(m, 'process-admin', 'admin') },
   { to: '/users', key: 'nav.users', show: (m) => m.permissions.includes('organizations.manage') },
@@ -65,6 +71,7 @@ function route(path: string): ReactNode {
   if (path === '/transfers') return <TransfersPage />;
   if (path === '/board') return <BoardPage />;
   if (path === '/stats') return <StatsPage />;
+  if (path === '/reports/handling') return <HandlingReportPage />;
   if (path === '/processes') return <ProcessesPage />;
   if (path === '/users') return <UsersPage />;
   if (path === '/audit') return <AuditPage />;
