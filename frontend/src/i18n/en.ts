@@ -1,7 +1,9 @@
 import type { MessageKey } from './vi.js';
+import { digitizationEn } from './digitization.en.js';
 
 /** English catalogue: every key of vi.ts. */
 export const en: Record<MessageKey, string> = {
+  ...digitizationEn,
   appName: 'hoso',
   appTitle: 'Documents and work files',
   language: 'Language',
