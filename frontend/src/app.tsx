@@ -8,6 +8,7 @@ import { LoginPage } from './pages/login.js';
 import { InboxPage } from './pages/inbox.js';
 import { TaskPage } from './pages/task.js';
 import { DocumentsPage } from './pages/documents.js';
+import { SearchPage } from './pages/search.js';
 import { DocumentPage } from './pages/document.js';
 import { NewOutgoingPage } from './pages/new-outgoing.js';
 import { NewIncomingPage } from './pages/new-incoming.js';
@@ -37,6 +38,7 @@ interface NavItem {
 const NAV: NavItem[] = [
   { to: '/', key: 'nav.inbox', show: () => true, count: true },
   { to: '/documents', key: 'nav.documents', show: () => true },
+  { to: '/search', key: 'nav.search', show: () => true },
   { to: '/documents/new-outgoing', key: 'nav.newOutgoing', show: (m) => m.permissions.includes('documents.draft') },
   { to: '/documents/new-incoming', key: 'nav.newIncoming', show: (m) => hasRole(m, 'clerk') },
   { to: '/registers', key: 'nav.registers', show: (m) => hasRole(m, 'clerk', 'leader', 'deputy-leader', 'archivist') },
@@ -61,6 +63,7 @@ function route(path: string): ReactNode {
   if (path === '/' || path === '/tasks') return <InboxPage />;
   if ((p = match('/tasks/:id', path))) return <TaskPage id={p.id} />;
   if (path === '/documents') return <DocumentsPage />;
+  if (path === '/search') return <SearchPage />;
   if (path === '/documents/new-outgoing') return <NewOutgoingPage />;
   if (path === '/documents/new-incoming') return <NewIncomingPage />;
   if ((p = match('/documents/:id', path))) return <DocumentPage id={p.id} />;
