@@ -133,6 +133,7 @@ export class DocumentsService {
       const started = await this.processes.start(
         OUTGOING_PROCESS,
         id,
+        user.agencyId,
         {
           agencyId: user.agencyId,
           documentId: id,
@@ -235,6 +236,7 @@ export class DocumentsService {
     const started = await this.processes.start(
       INCOMING_PROCESS,
       doc.id,
+      doc.agencyId,
       {
         agencyId: doc.agencyId,
         documentId: doc.id,

@@ -4,17 +4,21 @@ import { lazyRequire } from '../../../../common/lazy-require.js';
 import { isUniqueViolation } from '../../../../database/db-errors.js';
 import { TransactionService } from '../../../../database/transaction.service.js';
 import { WorkflowAppliedJobEntity } from '../../workflow-wait.entity.js';
+import { boundStart } from '../embedded/bound-start.js';
 import { DefinitionStore } from '../embedded/definition-store.js';
 import { backoffMs } from '../embedded/job-runner.js';
 import {
   BpmnError,
+  ObjectRefused,
   WorkflowEngine,
   type DeployResult,
+  type JobContext,
   type JobHandler,
   type StartOptions,
   type UserTaskInfo,
   type UserTaskListener,
   type ValidationProblem,
+  type WorkerOptions,
 } from '../workflow-engine.port.js';
 
 /** Job-based user tasks: the mechanism the Zeebe gRPC client supports for user tasks (Camunda 8.8). */
@@ -53,6 +57,17 @@ const list = (v: unknown): string[] => {
 };
 const date = (v: unknown) => (typeof v === 'string' && v && !Number.isNaN(Date.parse(v)) ? new Date(v) : null);
 
+/** The instance's agency and object as the server set them at start (variables no mapping may write). */
+export function boundOfJob(v: Record<string, unknown>): Pick<JobContext, 'agencyId' | 'object'> {
+  const str = (x: unknown) => (typeof x === 'string' && x ? x : null);
+  const doc = str(v.documentId);
+  const dossier = str(v.dossierId);
+  return {
+    agencyId: str(v.agencyId),
+    object: doc ? { type: 'document', id: doc } : dossier ? { type: 'dossier', id: dossier } : null,
+  };
+}
+
 /** Maps a job of type io.camunda.zeebe:userTask (headers set by Zeebe from zeebe:* extensions) to our user task. */
 export function userTaskFromJob(job: ZeebeJobLike, now: Date): UserTaskInfo {
   const h = job.customHeaders ?? {};
@@ -62,6 +77,7 @@ export function userTaskFromJob(job: ZeebeJobLike, now: Date): UserTaskInfo {
     processId: job.bpmnProcessId,
     processVersion: job.processDefinitionVersion ?? 0,
     businessKey: typeof job.variables.businessKey === 'string' ? job.variables.businessKey : null,
+    agencyId: typeof job.variables.agencyId === 'string' ? job.variables.agencyId : null,
     elementId: job.elementId,
     name: String(h['io.camunda.zeebe:name'] ?? job.elementId),
     assignee: typeof h['io.camunda.zeebe:assignee'] === 'string' ? (h['io.camunda.zeebe:assignee'] as string) : null,
@@ -111,28 +127,50 @@ export class ZeebeWorkflowEngine extends WorkflowEngine {
     return this.definitions.validate(xml, (t) => this.workers.has(t), 'zeebe');
   }
 
+  /**
+   * A deployment goes to the owner's tenant (Camunda 8 multi-tenancy: tenantId = the agency's OrganId); our
+   * definition table mirrors it, so a start picks the nearest variant up the agency tree and names its tenant.
+   */
   async deploy(
     xml: string,
-    opts: { deployedBy?: string | null; source?: 'startup' | 'api' } = {},
+    opts: { deployedBy?: string | null; source?: 'startup' | 'api'; agencyId?: string | null } = {},
   ): Promise<DeployResult> {
     this.startWorkers();
     return this.definitions.deploy(xml, (t) => this.workers.has(t), {
       ...opts,
       target: 'zeebe',
-      publish: async (processId) => {
-        await this.client.deployResource({ name: `${processId}.bpmn`, process: Buffer.from(xml, 'utf8') });
+      publish: async (processId, ownerId) => {
+        await this.client.deployResource({
+          name: `${processId}.bpmn`,
+          process: Buffer.from(xml, 'utf8'),
+          ...(await this.tenantOf(ownerId)),
+        });
       },
     });
   }
 
   async start(options: StartOptions): Promise<{ id: string }> {
     this.startWorkers();
+    const { variables, agencyId } = boundStart(options, null);
+    const def = await this.definitions.resolve(this.tx.manager, options.processId, options.version, agencyId);
+    // The bound object travels as variables (Zeebe keeps no row of ours); the deploy policy refuses any mapping
+    // that would write these names, so a model cannot change them.
     const res = await this.client.createProcessInstance({
       bpmnProcessId: options.processId,
-      ...(options.version ? { version: options.version } : {}),
-      variables: { ...(options.variables ?? {}), ...(options.businessKey ? { businessKey: options.businessKey } : {}) },
+      version: def.version,
+      variables,
+      ...(await this.tenantOf(def.agencyId)),
     });
     return { id: String(res.processInstanceKey) };
+  }
+
+  /** Camunda 8's tenantId is the owning agency's OrganId; a definition without owner uses the default tenant. */
+  async tenantOf(agencyId: string | null): Promise<{ tenantId?: string }> {
+    if (!agencyId) return {};
+    const rows: { organ_id: string }[] = await this.tx.manager.query('SELECT organ_id FROM agency WHERE id = ?', [
+      agencyId,
+    ]);
+    return rows[0] ? { tenantId: rows[0].organ_id } : {};
   }
 
   async publishMessage(name: string, correlationKey: string, variables: Record<string, unknown> = {}): Promise<void> {
@@ -147,8 +185,9 @@ export class ZeebeWorkflowEngine extends WorkflowEngine {
     await this.client.cancelProcessInstance(instanceId);
   }
 
-  registerWorker(taskType: string, handler: JobHandler): void {
+  registerWorker(taskType: string, handler: JobHandler, options?: WorkerOptions): void {
     this.workers.set(taskType, handler);
+    this.declareTaskType(taskType, options);
     if (this.started) this.createWorker(taskType);
   }
 
@@ -191,6 +230,7 @@ export class ZeebeWorkflowEngine extends WorkflowEngine {
           processInstanceId: String(job.processInstanceKey),
           processId: job.bpmnProcessId,
           businessKey: typeof job.variables.businessKey === 'string' ? job.variables.businessKey : null,
+          ...boundOfJob(job.variables),
           elementId: job.elementId,
           taskType: job.type,
           retries: job.retries,
@@ -212,7 +252,8 @@ export class ZeebeWorkflowEngine extends WorkflowEngine {
       if (e instanceof BpmnError)
         return job.error({ errorCode: e.errorCode, errorMessage: e.message, variables: e.variables });
       if (isUniqueViolation(e)) return this.handleJob(job); // applied concurrently: complete with its result
-      const retries = Math.max(0, job.retries - 1);
+      // a refused object will not change on a retry: an incident now (Operate shows it)
+      const retries = e instanceof ObjectRefused ? 0 : Math.max(0, job.retries - 1);
       this.logger.warn(`job ${job.key} (${job.type}) failed, ${retries} retries left: ${(e as Error).message}`);
       return job.fail({ errorMessage: (e as Error).message, retries, retryBackOff: backoffMs(3 - retries) });
     }
