@@ -1,7 +1,9 @@
+import { tenancyEn } from './tenancy.en.js';
 import type { MessageKey } from './vi.js';
 
 /** English catalogue: every key of vi.ts. */
 export const en: Record<MessageKey, string> = {
+  ...tenancyEn,
   appName: 'hoso',
   appTitle: 'Documents and work files',
   language: 'Language',
