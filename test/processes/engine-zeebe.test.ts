@@ -130,6 +130,46 @@ describe('Zeebe adapter (no broker)', () => {
     assert.equal(task.processVersion, 3);
   });
 
+  it("a deployment goes to its owner's tenant (tenantId = OrganId); a start names the nearest variant's", async () => {
+    const sent: { op: string; req: Record<string, unknown> }[] = [];
+    const fake = {
+      createWorker: () => undefined,
+      deployResource: async (req: Record<string, unknown>) => void sent.push({ op: 'deploy', req }),
+      createProcessInstance: async (req: Record<string, unknown>) => {
+        sent.push({ op: 'start', req });
+        return { processInstanceKey: '42' };
+      },
+    };
+    const engine = new ZeebeWorkflowEngine(
+      t.app.get(TransactionService),
+      t.app.get(DefinitionStore),
+      t.app.get(Clock),
+      () => fake,
+    );
+    engine.registerWorker('test.zeebe', async () => undefined);
+    const agencies: { id: string; organ_id: string; parent_id: string | null }[] = await t.dataSource.query(
+      'SELECT id, organ_id, parent_id FROM agency',
+    );
+    const root = agencies.find((a) => !a.parent_id)!;
+    const commune = agencies.find((a) => a.organ_id === '000.00.31.H42')!;
+    const sibling = agencies.find((a) => a.organ_id === '000.01.00.H42')!;
+    const xml = (name: string) =>
+      `<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:modeler="http://camunda.org/schema/modeler/1.0" id="d" targetNamespace="http://hoso.local/t" modeler:executionPlatform="Camunda Cloud" modeler:executionPlatformVersion="8.8.0"><bpmn:process id="tenant-demo" name="${name}" isExecutable="true"><bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="w" /><bpmn:serviceTask id="w"><bpmn:extensionElements><zeebe:taskDefinition type="test.zeebe" /></bpmn:extensionElements></bpmn:serviceTask><bpmn:sequenceFlow id="f2" sourceRef="w" targetRef="e" /><bpmn:endEvent id="e" /></bpmn:process></bpmn:definitions>`;
+    const byRoot = await engine.deploy(xml('default'), { source: 'startup' });
+    const byCommune = await engine.deploy(xml('variant'), { agencyId: commune.id });
+    assert.deepEqual(
+      sent.map((x) => x.req.tenantId),
+      [root.organ_id, commune.organ_id],
+    );
+    await engine.start({ processId: 'tenant-demo', agencyId: commune.id, variables: {} });
+    await engine.start({ processId: 'tenant-demo', agencyId: sibling.id, variables: {} });
+    const starts = sent.filter((x) => x.op === 'start').map((x) => [x.req.tenantId, x.req.version]);
+    assert.deepEqual(starts, [
+      [commune.organ_id, byCommune.version],
+      [root.organ_id, byRoot.version],
+    ]);
+  });
+
   it('every processes/*.bpmn passes the Camunda 8.8 compatibility lint', async () => {
     const files = existsSync(PROCESSES) ? readdirSync(PROCESSES).filter((f) => f.endsWith('.bpmn')) : [];
     for (const f of files) {
