@@ -1,4 +1,5 @@
 import { recordsEn } from './records.en.js';
+import { tenancyEn } from './tenancy.en.js';
 import type { MessageKey } from './vi.js';
 import { backupEn } from './backup.en.js';
 import { digitizationEn } from './digitization.en.js';
@@ -8,6 +9,7 @@ export const en: Record<MessageKey, string> = {
   ...backupEn,
   ...recordsEn,
   ...digitizationEn,
+  ...tenancyEn,
   appName: 'hoso',
   appTitle: 'Documents and work files',
   language: 'Language',

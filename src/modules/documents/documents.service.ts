@@ -135,6 +135,7 @@ export class DocumentsService {
       const started = await this.processes.start(
         OUTGOING_PROCESS,
         id,
+        user.agencyId,
         {
           agencyId: user.agencyId,
           documentId: id,
@@ -321,6 +322,7 @@ export class DocumentsService {
     const started = await this.processes.start(
       INCOMING_PROCESS,
       doc.id,
+      doc.agencyId,
       {
         agencyId: doc.agencyId,
         documentId: doc.id,
