@@ -78,3 +78,40 @@ export function pdftotext(pdf: Buffer, page = 1): string {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** poppler's pdffonts / qpdf, when installed (poppler-utils, qpdf). */
+export const PDFFONTS = existsSync('/usr/bin/pdffonts') ? '/usr/bin/pdffonts' : undefined;
+export const QPDF = existsSync('/usr/bin/qpdf') ? '/usr/bin/qpdf' : undefined;
+
+function runOnFile(bin: string, args: string[], pdf: Buffer): { status: number | null; out: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'hoso-pdftool-'));
+  try {
+    const file = join(dir, 'doc.pdf');
+    writeFileSync(file, pdf);
+    const r = spawnSync(bin, [...args, file], { encoding: 'utf8' });
+    return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The fonts pdffonts lists (pages and annotation appearances): name, embedded, subset, ToUnicode. */
+export function pdffonts(pdf: Buffer): { name: string; emb: boolean; sub: boolean; uni: boolean }[] {
+  const { status, out } = runOnFile(PDFFONTS!, [], pdf);
+  if (status !== 0) throw new Error(`pdffonts failed: ${out}`);
+  return out
+    .split('\n')
+    .slice(2)
+    .filter((l) => l.trim() && !l.startsWith('-'))
+    .map((l) => {
+      const m = /^(\S+)\s.*\s(yes|no)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$/.exec(l);
+      if (!m) throw new Error(`unreadable pdffonts line: ${l}`);
+      return { name: m[1], emb: m[2] === 'yes', sub: m[3] === 'yes', uni: m[4] === 'yes' };
+    });
+}
+
+/** qpdf --check: exit status 0 and no warnings. */
+export function qpdfCheck(pdf: Buffer): { ok: boolean; out: string } {
+  const { status, out } = runOnFile(QPDF!, ['--check'], pdf);
+  return { ok: status === 0 && !/WARNING/i.test(out), out };
+}

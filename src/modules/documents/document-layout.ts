@@ -1,5 +1,6 @@
 import { PDFDocument, PDFFont, PDFPage, rgb } from 'pdf-lib';
 import { embedFonts, mm, nfc, textWidth, wrapText, wrapWords, type PdfFonts } from '../registers/index.js';
+import { letterSubject } from '../../common/vietnamese.js';
 import type { LayoutDirective } from './templates/document-templates.js';
 
 export interface RenderInput {
@@ -148,7 +149,7 @@ export async function renderDocumentPdf(input: RenderInput): Promise<RenderedPdf
         width: textWidth(f.regular, blank[2], 13),
       }
     : undefined;
-  if (input.isLetter) wrapCentred(c, `V/v ${input.subject}`, f.regular, 12, M.left, LEFT_COL_W);
+  if (input.isLetter) wrapCentred(c, letterSubject(input.subject), f.regular, 12, M.left, LEFT_COL_W);
   const leftBottom = c.y;
 
   // Right header column: national name and motto (cell 1), place and date (cell 4).

@@ -2,6 +2,7 @@ import { createHash, verify as cryptoVerify } from 'node:crypto';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString } from 'pdf-lib';
 import { parseSignedData } from './cms.js';
 import { DIGEST_NAMES } from './der.js';
+import { analyzeModifications, docMdpPermission, loadRevision } from './pdf-modifications.js';
 import { tokenInfo } from './tsa.js';
 import type { PdfRect, SignatureVerification } from './signing.types.js';
 import { parseCertificate, type ParsedCertificate } from './x509.js';
@@ -65,14 +66,9 @@ interface SigMeta {
 const textOf = (v: unknown): string | null =>
   v instanceof PDFHexString || v instanceof PDFString ? v.decodeText().normalize('NFC') : null;
 
-async function readMetadata(pdf: Buffer): Promise<Map<string, SigMeta>> {
+function readMetadata(doc: PDFDocument | null): Map<string, SigMeta> {
   const out = new Map<string, SigMeta>();
-  let doc: PDFDocument;
-  try {
-    doc = await PDFDocument.load(pdf, { updateMetadata: false, ignoreEncryption: true, throwOnInvalidObject: false });
-  } catch {
-    return out;
-  }
+  if (!doc) return out;
   const pageOf = new Map<string, number>();
   doc.getPages().forEach((p, i) => {
     const annots = p.node.lookupMaybe(PDFName.of('Annots'), PDFArray);
@@ -157,7 +153,9 @@ function revisionEnds(pdf: Buffer): number[] {
 export async function analyzePdf(pdf: Buffer, ctx: VerifyContext): Promise<AnalyzedSignature[]> {
   const raws = findRawSignatures(pdf);
   if (!raws.length) return [];
-  const meta = await readMetadata(pdf);
+  const doc = await loadRevision(pdf);
+  const meta = readMetadata(doc);
+  const docMdp = docMdpPermission(doc);
   const parsed = raws.map((r) => {
     try {
       const cms = parseSignedData(r.contents);
@@ -173,6 +171,9 @@ export async function analyzePdf(pdf: Buffer, ctx: VerifyContext): Promise<Analy
   const known = await ctx.lookup(parsed.flatMap((p) => (p.signer ? [p.signer.fingerprint] : [])));
   const sigEnds = raws.map((r) => r.byteRange[2] + r.byteRange[3]);
   const revEnds = revisionEnds(pdf);
+  const mods = await Promise.all(
+    parsed.map(({ raw }) => analyzeModifications(pdf, raw.byteRange[2] + raw.byteRange[3], doc, docMdp)),
+  );
   return parsed.map(({ raw, cms, certs, signer }, index) => {
     const problems: string[] = [];
     const md = meta.get(`${raw.byteRange[1]}:${raw.byteRange[2]}`);
@@ -230,8 +231,11 @@ export async function analyzePdf(pdf: Buffer, ctx: VerifyContext): Promise<Analy
     // A revoked certificate only keeps earlier signatures valid when a time-stamp proves they came first.
     const revoked = !!k && k.status === 'revoked' && !(timestamp?.imprintValid && k.revokedAt && at < k.revokedAt);
     if (revoked) problems.push('the certificate has been revoked');
-    const modifiedAfterSigning = !integrity || !coversWholeDocument;
-    if (integrity && !coversWholeDocument) problems.push('content was appended after this signature');
+    // What was appended after the signature, judged change by change (pdf-modifications.ts).
+    const modifications = mods[index];
+    const modifiedAfterSigning = !integrity || !modifications.allowed;
+    for (const c of modifications.changes)
+      if (!c.allowed) problems.push(`change after signing not allowed: ${c.detail}`);
     const valid =
       integrity && signatureValid && trusted && certificateValidAtSigningTime && !revoked && !modifiedAfterSigning;
     return {
@@ -254,6 +258,10 @@ export async function analyzePdf(pdf: Buffer, ctx: VerifyContext): Promise<Analy
       coversWholeDocument,
       reachesEndOfFile,
       modifiedAfterSigning,
+      changesAfterSigning: modifications.changes,
+      changesAllowed: modifications.allowed,
+      modificationLevel: modifications.level,
+      docMdp: index === 0 ? docMdp : null,
       certificateValidAtSigningTime,
       revoked,
       timestamp,

@@ -10,6 +10,7 @@ import { AgencyEntity, UserEntity } from '../organizations/index.js';
 import { numberAppearance, sealAppearance, signatureAppearance, textBlockAppearance } from './appearance.js';
 import { CaService } from './ca.service.js';
 import { CredentialsService, toCertificateView } from './credentials.service.js';
+import { addNumberField, fillNumberField, NUMBER_FIELD } from './number-field.js';
 import { openForUpdate } from './pdf-incremental.js';
 import { countSignatureFields, placeAndSign } from './pdf-signer.js';
 import { analyzePdf, type AnalyzedSignature } from './pdf-verify.js';
@@ -65,6 +66,8 @@ export class SigningService {
     const rect: PdfRect = input.appearance?.rect ?? { x: pw - 60 - 150, y: 140, width: 150, height: 60 };
     if (![rect.x, rect.y, rect.width, rect.height].every(Number.isFinite) || rect.width <= 0 || rect.height <= 0)
       throw badRequest('VALIDATION_FAILED', { fields: 'appearance.rect' });
+    const certify = !!input.numberField && countSignatureFields(upd) === 0;
+    if (input.numberField) addNumberField(upd, input.numberField);
     const appearance = await signatureAppearance(upd.doc, {
       width: rect.width,
       height: rect.height,
@@ -80,6 +83,7 @@ export class SigningService {
       credential,
       pin: input.pin,
       fieldName: `hoso-person-${countSignatureFields(upd) + 1}`,
+      docMdp: certify ? 2 : undefined,
       reason: input.reason,
       location: input.location,
       actorId: user.id,
@@ -115,6 +119,7 @@ export class SigningService {
     let rect: PdfRect;
     let appearance;
     let stamps: Parameters<typeof placeAndSign>[0]['stamps'];
+    let numberFilled = false;
     if (input.mode === 'seal-over-signature') {
       // Decree 30/2020, art. 32: the agency signs only what the competent person has already signed.
       const personal = (await this.analyze(input.pdf)).filter((s) => s.valid && s.kind !== 'agency' && s.widget);
@@ -126,7 +131,9 @@ export class SigningService {
       // Appendix I, cell 8: the seal covers about a third of the signature image, on its left.
       rect = { x: r.x + r.width / 3 - d, y: r.y + r.height / 2 - d / 2, width: d, height: d };
       appearance = await sealAppearance(upd.doc, { diameter: d, agencyName: agency.name, image: input.sealImage });
-      if (input.numberSlot) stamps = [this.numberStamp(upd.doc, pages, input.numberSlot, input.number, input.notation)];
+      if (fillNumberField(upd, String(input.number), input.notation)) numberFilled = true;
+      else if (input.numberSlot)
+        stamps = [this.numberStamp(upd.doc, pages, input.numberSlot, input.number, input.notation)];
     } else {
       // Appendix I: a separate attachment carries the agency signature top right of page 1, as text, no image.
       const notation = String(input.notation);
@@ -163,6 +170,7 @@ export class SigningService {
         notation: input.notation,
         mode: input.mode,
         ...(stamps ? { numberSlot: input.numberSlot } : {}),
+        ...(numberFilled ? { numberField: NUMBER_FIELD } : {}),
       },
     });
   }
@@ -253,6 +261,7 @@ export class SigningService {
     credential: SigningCredentialEntity;
     pin: string;
     fieldName: string;
+    docMdp?: 2;
     reason?: string;
     location?: string;
     actorId: string;
@@ -275,6 +284,7 @@ export class SigningService {
       appearance: o.appearance,
       stamps: o.stamps,
       fieldName: o.fieldName,
+      docMdp: o.docMdp,
       signerName: certificate.commonName,
       reason: o.reason,
       location: o.location,

@@ -93,7 +93,8 @@ export async function buildTransferPackage(input: PackageInput): Promise<Buffer>
       history.push({
         documentId: doc.id,
         ordinal,
-        notation: [doc.number, doc.notation].filter(Boolean).join('/') || null,
+        // The notation as metadata.xml/json give it (CodeNotation); it already starts with the number when it has one.
+        notation: doc.notation ?? null,
         subject: doc.subject,
         events: doc.history.map((h) => ({
           at: h.at.toISOString(),
