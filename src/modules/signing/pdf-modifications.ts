@@ -22,7 +22,16 @@ import {
  * no change of a page's content, no removed object.
  */
 export type ChangeKind =
-  'dss' | 'signature-field' | 'form-fill' | 'info' | 'annotation' | 'page-content' | 'catalog' | 'form' | 'object';
+  | 'dss'
+  | 'document-timestamp'
+  | 'signature-field'
+  | 'form-fill'
+  | 'info'
+  | 'annotation'
+  | 'page-content'
+  | 'catalog'
+  | 'form'
+  | 'object';
 
 export interface ModificationChange {
   kind: ChangeKind;
@@ -154,7 +163,14 @@ export async function analyzeModifications(
       if (oldAnnots.includes(String(a))) continue;
       const d = dictOf(a instanceof PDFRef ? lookup(after, a) : a);
       if (isSigField(d) && lookup(before, a as PDFRef) === undefined) {
-        changes.push({ kind: 'signature-field', allowed: fillAllowed, detail: `page ${i + 1}: signature field added` });
+        if (dictOf(d!.lookup(N('V')))?.get(N('Type')) === N('DocTimeStamp'))
+          changes.push({ kind: 'document-timestamp', allowed: true, detail: 'document time-stamp added' });
+        else
+          changes.push({
+            kind: 'signature-field',
+            allowed: fillAllowed,
+            detail: `page ${i + 1}: signature field added`,
+          });
         explain(a);
         if (a instanceof PDFRef) explained.add(key(a));
       } else
@@ -259,7 +275,7 @@ export async function analyzeModifications(
     ? 'none'
     : !allowed
       ? 'other'
-      : changes.every((c) => c.kind === 'dss' || c.kind === 'info')
+      : changes.every((c) => ['dss', 'info', 'document-timestamp'].includes(c.kind))
         ? 'lta-updates'
         : 'form-filling';
   return { level, allowed, changes };

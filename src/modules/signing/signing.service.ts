@@ -13,7 +13,9 @@ import { CredentialsService, toCertificateView } from './credentials.service.js'
 import { addNumberField, fillNumberField, NUMBER_FIELD } from './number-field.js';
 import { openForUpdate } from './pdf-incremental.js';
 import { countSignatureFields, placeAndSign } from './pdf-signer.js';
-import { analyzePdf, type AnalyzedSignature } from './pdf-verify.js';
+import { addDocumentTimestamp, addDss } from './ltv.js';
+import { analyzePdf, embeddedCertificates, type AnalyzedSignature } from './pdf-verify.js';
+import { PkiService } from './pki.controller.js';
 import { PinGuard } from './pin-guard.js';
 import { SignerRegistry } from './signer-registry.js';
 import type { SigningCredentialEntity } from './signing-credential.entity.js';
@@ -26,7 +28,7 @@ import type {
   SignatureVerification,
   SignResult,
 } from './signing.types.js';
-import { requestTimestamp } from './tsa.js';
+import { TimestampService } from './tsa-authority.js';
 import { parseCertificate, pemToDer } from './x509.js';
 import './signing.messages.js';
 
@@ -48,6 +50,8 @@ export class SigningService {
     private readonly credentials: CredentialsService,
     private readonly signers: SignerRegistry,
     private readonly pins: PinGuard,
+    private readonly tsa: TimestampService,
+    private readonly pki: PkiService,
   ) {}
 
   async signAsPerson(input: SignAsPersonInput): Promise<SignResult> {
@@ -276,7 +280,7 @@ export class SigningService {
     const signer = this.signers.get(o.credential.provider);
     const signedAt = o.signedAt ?? this.clock.now();
     const inputHash = createHash('sha256').update(o.upd.original).digest('hex');
-    const tsaUrl = this.config.tsaUrl;
+    const timestamped = this.tsa.enabled;
     const pdf = await placeAndSign({
       upd: o.upd,
       page: o.page,
@@ -305,7 +309,7 @@ export class SigningService {
             { data, digest, digestAlgorithm: 'sha256', description: `${o.fieldName} ${inputHash.slice(0, 16)}` },
           ),
         ),
-      timestamp: tsaUrl ? (value) => requestTimestamp(tsaUrl, value) : undefined,
+      timestamp: timestamped ? (value) => this.tsa.timestamp(value) : undefined,
     });
     const documentHash = createHash('sha256').update(pdf).digest('hex');
     const audit: AuditInput = {
@@ -321,7 +325,7 @@ export class SigningService {
         field: o.fieldName,
         inputHash,
         documentHash,
-        timestamped: !!tsaUrl,
+        timestamped,
         ...(o.extra ?? {}),
       },
     };
@@ -334,9 +338,32 @@ export class SigningService {
       certificateSubject: certificate.subject.text,
       certificateSerial: certificate.serialHex,
       documentHash,
-      timestamped: !!tsaUrl,
+      timestamped,
       ...(o.deferAudit ? { audit } : {}),
     };
+  }
+
+  /**
+   * PAdES B-LTA for a signed PDF (at filing and archive transfer): the DSS with every certificate of its signatures
+   * and time-stamps, the installation CA's CRL and an OCSP answer for each certificate it issued, then a document
+   * time-stamp. A PDF without signatures is returned as it is.
+   */
+  async addLongTermValidation(pdf: Buffer): Promise<Buffer> {
+    const certs = embeddedCertificates(pdf).map((d) => parseCertificate(d));
+    if (!certs.length) return pdf;
+    const root = this.ca.rootCertificate;
+    const ours = certs.filter((c) => c.issuerDer.equals(root.subjectDer) && c.fingerprint !== root.fingerprint);
+    const needsRoot = certs.some((c) => c.issuerDer.equals(root.subjectDer));
+    const crl = ours.length ? await this.pki.crl() : null;
+    const ocsp = ours.length ? await this.pki.ocspFor(ours.map((c) => c.serialHex)) : null;
+    const tsaCert = this.tsa.certificate();
+    const withDss = await addDss(pdf, {
+      certificates: [...certs.map((c) => c.der), ...(needsRoot ? [root.der] : []), ...(tsaCert ? [tsaCert.der] : [])],
+      crls: crl ? [crl] : [],
+      ocsps: ocsp ? [ocsp] : [],
+    });
+    if (!this.tsa.enabled) return withDss;
+    return addDocumentTimestamp(withDss, (content) => this.tsa.timestamp(content));
   }
 
   /** Records the audit entry of a signature made with `deferAudit` (in the caller's transaction). */

@@ -117,7 +117,20 @@ export interface SignatureVerification {
   certificateIssuer: string;
   certificateSerial: string;
   /** 'person' / 'agency' when the certificate is one of ours, else 'unknown'. */
-  kind: 'person' | 'agency' | 'unknown';
+  kind: 'person' | 'agency' | 'document-timestamp' | 'unknown';
+  /**
+   * PAdES baseline level (ETSI EN 319 142-1): B-B signed with the signing certificate attribute, B-T with a
+   * signature time-stamp, B-LT with its validation data in the document (DSS), B-LTA with a document time-stamp
+   * over that data. null for a document time-stamp itself.
+   */
+  pades: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA' | null;
+  /** Revocation status of the signer's certificate at signing time, and where it was learnt. */
+  revocation: {
+    status: 'good' | 'revoked' | 'revoked-after-signing' | 'unknown';
+    source: 'dss-ocsp' | 'dss-crl' | 'installation' | 'none';
+    checkedAt: string | null;
+    revokedAt: string | null;
+  };
   subFilter: string | null;
   reason: string | null;
   location: string | null;
@@ -145,7 +158,14 @@ export interface SignatureVerification {
   docMdp: number | null;
   certificateValidAtSigningTime: boolean;
   revoked: boolean;
-  timestamp: { time: string; imprintValid: boolean } | null;
+  /** The RFC 3161 signature time-stamp: its time, whether it covers this signature, verifies and is trusted. */
+  timestamp: {
+    time: string;
+    imprintValid: boolean;
+    signatureValid: boolean;
+    trusted: boolean;
+    authority: string;
+  } | null;
   problems: string[];
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { formatViDate, localIsoDate } from '../../../common/business-time.js';
 import type { FilingDocument } from '../dossier-document-source.js';
 import type { DossierEntity, DossierItemEntity } from '../dossier.entity.js';
@@ -20,6 +21,8 @@ export interface PackageInput {
   }[];
   documents: Map<string, FilingDocument>;
   loadFile: (sha256: string) => Promise<Buffer>;
+  /** Adds long-term validation data to a signed PDF before it is packed (SigningService.addLongTermValidation). */
+  prepareSigned?: (pdf: Buffer) => Promise<Buffer>;
   createdAt: Date;
   timezone: string;
 }
@@ -80,12 +83,16 @@ export async function buildTransferPackage(input: PackageInput): Promise<Buffer>
       const files = [];
       for (const f of doc.files) {
         const path = `${folder}/${f.role}-${safeName(f.name)}`;
-        payload.push({ name: path, data: await input.loadFile(f.sha256), date: now });
+        let data = await input.loadFile(f.sha256);
+        // A signed PDF leaves with its validation data and a document time-stamp (PAdES B-LTA).
+        if (input.prepareSigned && f.role === 'signed' && f.mediaType === 'application/pdf')
+          data = await input.prepareSigned(data);
+        payload.push({ name: path, data, date: now });
         files.push({
           path: path.slice(dir.length + 1),
-          sha256: f.sha256,
+          sha256: createHash('sha256').update(data).digest('hex'),
           mediaType: f.mediaType,
-          size: f.size,
+          size: data.length,
           role: f.role,
         });
       }
