@@ -9,7 +9,16 @@ import type { FilingDocument } from '../../src/modules/dossiers/dossier-document
 import type { DossierEntity, DossierItemEntity } from '../../src/modules/dossiers/dossier.entity.js';
 import { buildDocumentIndex } from '../../src/modules/dossiers/dossier-closing.service.js';
 import { shape } from '../../src/modules/signing/glyph-paths.js';
-import { makePdf, PDFFONTS, pdffonts, PDFTOTEXT, pdftotext, QPDF, qpdfCheck } from '../signing/pdf-fixtures.js';
+import {
+  makePdf,
+  pdfaProblems,
+  PDFFONTS,
+  pdffonts,
+  PDFTOTEXT,
+  pdftotext,
+  QPDF,
+  qpdfCheck,
+} from '../signing/pdf-fixtures.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const AT = new Date('2026-11-20T03:00:00Z');
@@ -191,6 +200,7 @@ describe('archive package format (BagIt ZIP)', () => {
       assert.match(pdftotext(file('bien-ban-giao-nhan.pdf')), /BIÊN BẢN GIAO NHẬN TÀI LIỆU/);
       assert.match(pdftotext(file('muc-luc-van-ban.pdf')), /MỤC LỤC VĂN BẢN/);
       for (const name of ['muc-luc-ho-so.pdf', 'bien-ban-giao-nhan.pdf', 'muc-luc-van-ban.pdf']) {
+        assert.deepEqual(await pdfaProblems(file(name)), [], name);
         const q = qpdfCheck(file(name));
         assert.ok(q.ok, `${name}: ${q.out}`);
         for (const f of pdffonts(file(name)))

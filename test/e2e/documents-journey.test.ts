@@ -7,6 +7,7 @@ import {
   pdffonts,
   PDFSIG,
   pdfsig,
+  pdfaProblems,
   pdfsigBlocks,
   PDFTOTEXT,
   pdftotext,
@@ -207,13 +208,14 @@ describe('documents journey: outgoing issued with 01/…, incoming at the recipi
   it(
     'qpdf --check is clean and pdffonts shows every font embedded, subset, with a text mapping',
     { skip: !PDFFONTS || !QPDF ? 'pdffonts/qpdf missing' : false },
-    () => {
+    async () => {
       assert.ok(issuedPdf, 'issued PDF from the journey');
       const q = qpdfCheck(issuedPdf);
       assert.ok(q.ok, q.out);
       const fonts = pdffonts(issuedPdf);
       assert.ok(fonts.length > 0);
       for (const f of fonts) assert.deepEqual([f.name, f.emb, f.sub, f.uni], [f.name, true, true, true]);
+      assert.deepEqual(await pdfaProblems(issuedPdf), []);
     },
   );
 });

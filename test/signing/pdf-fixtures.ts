@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, rgb } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, rgb } from 'pdf-lib';
 
 const TINOS = join(
   dirname(require.resolve('@expo-google-fonts/tinos/package.json')),
@@ -114,4 +114,41 @@ export function pdffonts(pdf: Buffer): { name: string; emb: boolean; sub: boolea
 export function qpdfCheck(pdf: Buffer): { ok: boolean; out: string } {
   const { status, out } = runOnFile(QPDF!, ['--check'], pdf);
   return { ok: status === 0 && !/WARNING/i.test(out), out };
+}
+
+/**
+ * The PDF/A-2b rules hoso's tests check (veraPDF cannot be installed here): XMP metadata naming part 2 level B
+ * (ISO 19005-2 §6.6.4), an output intent GTS_PDFA1 with an ICC profile (§6.2.3), a file identifier (§6.1.3), no
+ * DeviceCMYK operators in page contents, every annotation with the Print flag, without Hidden, and with an
+ * appearance (§6.3.3). Fonts are checked with pdffonts. Returns the rules broken.
+ */
+export async function pdfaProblems(pdf: Buffer): Promise<string[]> {
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  const problems: string[] = [];
+  const meta = doc.catalog.lookup(PDFName.of('Metadata'));
+  const xmp = meta instanceof PDFRawStream ? Buffer.from(meta.contents).toString('utf8') : '';
+  if (!/<pdfaid:part>2<\/pdfaid:part>/.test(xmp) || !/<pdfaid:conformance>B<\/pdfaid:conformance>/.test(xmp))
+    problems.push('no XMP PDF/A-2B identification');
+  const intent = doc.catalog.lookupMaybe(PDFName.of('OutputIntents'), PDFArray)?.lookupMaybe(0, PDFDict);
+  if (
+    !intent ||
+    intent.get(PDFName.of('S')) !== PDFName.of('GTS_PDFA1') ||
+    !intent.get(PDFName.of('DestOutputProfile'))
+  )
+    problems.push('no GTS_PDFA1 output intent with an ICC profile');
+  if (!doc.context.trailerInfo.ID) problems.push('no file identifier');
+  if (pdf.includes('/DeviceCMYK')) problems.push('DeviceCMYK used');
+  for (const [i, page] of doc.getPages().entries())
+    for (const ref of page.node.lookupMaybe(PDFName.of('Annots'), PDFArray)?.asArray() ?? []) {
+      const a = doc.context.lookup(ref, PDFDict);
+      const f = (a.get(PDFName.of('F')) as PDFNumber | undefined)?.asNumber() ?? 0;
+      if (!(f & 4) || f & 2) problems.push(`page ${i + 1}: annotation without Print or hidden`);
+      const r = a
+        .lookupMaybe(PDFName.of('Rect'), PDFArray)
+        ?.asArray()
+        .map((n) => (n as PDFNumber).asNumber());
+      const empty = !!r && r[0] === r[2] && r[1] === r[3];
+      if (!a.get(PDFName.of('AP')) && !empty) problems.push(`page ${i + 1}: annotation without appearance`);
+    }
+  return problems;
 }
