@@ -1,7 +1,9 @@
+import { securityEn } from './security.en.js';
 import type { MessageKey } from './vi.js';
 
 /** English catalogue: every key of vi.ts. */
 export const en: Record<MessageKey, string> = {
+  ...securityEn,
   appName: 'hoso',
   appTitle: 'Documents and work files',
   language: 'Language',

@@ -1,5 +1,8 @@
+import { securityVi } from './security.vi.js';
+
 /** Vietnamese catalogue — the default language of the app. Keys are shared with en.ts. */
 export const vi = {
+  ...securityVi,
   appName: 'hoso',
   appTitle: 'Quản lý văn bản và hồ sơ công việc',
   language: 'Ngôn ngữ',
