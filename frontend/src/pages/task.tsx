@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { get, post, upload } from '../api.js';
 import { FileLink, useTicketUrl } from '../components/file-link.js';
+import { ReviewedDraft } from '../components/reviewed-draft.js';
 import { fmtDate, fmtDateTime } from '../format.js';
 import { useI18n } from '../i18n/index.js';
 import { navigate } from '../router.js';
@@ -65,6 +66,7 @@ export function TaskPage({ id }: { id: string }) {
             <dd>
               <Link to={`/documents/${docId}`}>{t('details')}</Link>
             </dd>
+            {d.elementId === 'sign' && <ReviewedDraft documentId={docId} />}
           </>
         )}
       </dl>
