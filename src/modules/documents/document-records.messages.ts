@@ -29,6 +29,10 @@ registerMessages({
     vi: 'Trang "{pages}" không có trong văn bản ({count} trang).',
     en: 'Pages "{pages}" are not in the document ({count} pages).',
   },
+  ACCESS_STATS_FORBIDDEN: {
+    vi: 'Chỉ lãnh đạo và người làm lưu trữ của cơ quan mới xem được thống kê truy cập.',
+    en: "Only the agency's leaders and archivists see access statistics.",
+  },
   CORRECTION_EMPTY: {
     vi: 'Không có thông tin nào thay đổi.',
     en: 'Nothing to change.',
