@@ -16,6 +16,7 @@ export function NewIncomingPage() {
     [],
   );
   const [file, setFile] = useState<File>();
+  const ocr = useLoad(() => get<{ ocr: boolean }>('/api/digitization/status'), []);
   const [drag, setDrag] = useState(false);
   const [pct, setPct] = useState<number>();
   const [f, setF] = useState({
@@ -48,8 +49,9 @@ export function NewIncomingPage() {
   const pick = (x?: File) => {
     action.setError(undefined);
     if (!x) return;
-    if (x.type !== 'application/pdf' && !x.name.toLowerCase().endsWith('.pdf'))
-      return action.setError(new Error(t('errPdfOnly')));
+    // a paper letter arrives scanned: PDF or an image, made searchable by the server's OCR queue
+    if (!/^(application\/pdf|image\/(png|jpeg|tiff))$/.test(x.type) && !/\.(pdf|png|jpe?g|tiff?)$/i.test(x.name))
+      return action.setError(new Error(t('digi.errScanOnly')));
     setFile(x);
   };
   return (
@@ -87,9 +89,15 @@ export function NewIncomingPage() {
             pick(e.dataTransfer.files[0]);
           }}
         >
-          <label htmlFor="pdf">{file ? `${file.name} (${Math.ceil(file.size / 1024)} KB)` : t('dropPdf')}</label>
-          <input id="pdf" type="file" accept="application/pdf,.pdf" onChange={(e) => pick(e.target.files?.[0])} />
+          <label htmlFor="pdf">{file ? `${file.name} (${Math.ceil(file.size / 1024)} KB)` : t('digi.dropScan')}</label>
+          <input
+            id="pdf"
+            type="file"
+            accept="application/pdf,.pdf,image/png,image/jpeg,image/tiff,.tif,.tiff"
+            onChange={(e) => pick(e.target.files?.[0])}
+          />
         </div>
+        {ocr.data && <p className="muted">{t(ocr.data.ocr ? 'digi.ocrOn' : 'digi.ocrOff')}</p>}
         {pct !== undefined && (
           <div>
             <progress max={100} value={pct} aria-label={t('uploading', { pct })} />

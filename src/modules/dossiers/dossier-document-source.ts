@@ -10,7 +10,7 @@ export interface FilingDocumentFile {
   sha256: string;
   mediaType: string;
   size: number;
-  role: 'main' | 'signed' | 'attachment' | 'draft' | 'opinion';
+  role: 'main' | 'signed' | 'attachment' | 'draft' | 'opinion' | 'scan' | 'ocr';
 }
 
 export interface FilingDocumentHistoryEntry {
