@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { completeTask } from '../support/tasks.js';
 import { receiveIncoming, samplePdf } from '../e2e/dossiers-support.js';
+import { PDFSIG, pdfsig, pdfsigBlocks } from '../signing/pdf-fixtures.js';
 import { go, launch, login, openTab, shot, skipNoChromium } from './support.js';
 
 describe(
@@ -61,6 +62,31 @@ describe(
       await page.getByRole('button', { name: 'Vẫn vào sổ' }).click();
       await page.getByRole('heading', { name: 'Về việc rà soát biên chế (gửi lại)' }).waitFor();
       await page.getByText('vào sổ dù trùng văn bản đã nhận').waitFor();
+      assert.deepEqual(tab.errors, []);
+      await tab.close();
+    });
+
+    it('a clerk makes a sao y of a registered letter: signed by the agency and numbered in the copies register', async () => {
+      const tab = await openTab(browser);
+      const { page } = tab;
+      await login(tab, app, 'snv.vanthu');
+      await go(tab, `/documents/${existing}`);
+      await page.getByRole('heading', { name: 'Bản sao điện tử' }).waitFor();
+      await page.locator('#copyForm').selectOption('sao-y');
+      await page.locator('#copyRecipients').fill('Phòng Tổ chức cán bộ');
+      await page.getByRole('button', { name: 'Sao và ký số cơ quan' }).click();
+      const item = page.getByTestId('copies').getByRole('link', { name: 'Sao y số 01/SY' });
+      await item.waitFor();
+      await page.getByText('sao văn bản: SAO Y số 01/SY').waitFor();
+      await shot(tab, 'records-copy-sao-y');
+      const copies = await app.request('GET', `/api/documents/${existing}/copies`, { as: 'snv.vanthu' });
+      const res = await fetch(`${app.url}/api/document-copies/${copies.body[0].id}/pdf`, {
+        headers: { authorization: `Bearer ${await app.token('snv.vanthu')}` },
+      });
+      const pdf = Buffer.from(await res.arrayBuffer());
+      if (PDFSIG) assert.match(pdfsigBlocks(pdfsig(pdf)).at(-1)!, /Signature is Valid/);
+      const regs = await app.request('GET', '/api/registers?direction=outgoing', { as: 'snv.vanthu' });
+      assert.equal(regs.body.find((r: { series: string }) => r.series === 'copies').lastNumber, 1);
       assert.deepEqual(tab.errors, []);
       await tab.close();
     });

@@ -184,6 +184,23 @@ describe('document records: duplicate warning before registering, later metadata
     );
   });
 
+  it('counts views and downloads of a document for leaders and archivists only', async () => {
+    const id = await receiveIncoming(t, 'Về việc thống kê truy cập', { originalNumber: '46/STC-NS' });
+    for (const as of ['snv.cv', 'snv.cv', 'snv.giamdoc'])
+      assert.equal(
+        (await fetch(`${t.url}/api/documents/${id}/pdf`, { headers: { authorization: `Bearer ${await t.token(as)}` } }))
+          .status,
+        200,
+      );
+    const stats = await t.request('GET', `/api/documents/${id}/access-stats`, { as: 'snv.giamdoc' });
+    assert.equal(stats.status, 200, JSON.stringify(stats.body));
+    assert.equal(stats.body.views, 3);
+    assert.equal(stats.body.viewers, 2);
+    assert.ok(stats.body.lastViewedAt);
+    assert.equal((await t.request('GET', `/api/documents/${id}/access-stats`, { as: 'snv.cv' })).status, 403);
+    assert.equal((await t.request('GET', `/api/documents/${id}/access-stats`, { as: 'chutich' })).status, 404);
+  });
+
   it('hostile: a secret document corrected keeps its values out of the audit log', async () => {
     const id = await receiveIncoming(t, 'Về việc bảo vệ bí mật', {
       originalNumber: '9/CAT-PA',

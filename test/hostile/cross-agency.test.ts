@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { receiveIncoming } from '../e2e/dossiers-support.js';
 import { concretePath, listItems, loadApiMap, rowCounts, sampleBody, type ApiMap } from './support/api-map.js';
 import { A_USERS, B_USERS, createInAgency, me, type Me } from './support/agencies.js';
 import { multipartForm, multipartSchema, TINY_PDF } from './support/multipart.js';
@@ -79,6 +80,9 @@ describe('cross-agency matrix: agency B never reaches agency A objects', () => {
       console.log(
         `# creation recipes that failed (their kinds are harvested from lists only):\n#   ${problems.join('\n#   ')}`,
       );
+    // an electronic copy needs a registered document: one incoming letter through registration, then a sao y
+    const registered = await receiveIncoming(t, 'Về việc thử nghiệm bản sao', { originalNumber: '77/HOSTILE' });
+    await t.request('POST', `/api/documents/${registered}/copies`, { as: 'snv.vanthu', body: { form: 'sao-y' } });
     harvestA = await harvestAs(t, map, A_USERS);
     harvestB = await harvestAs(t, map, B_USERS);
     const seenByB = new Set([...harvestB.ids.values()].flatMap((s) => [...s]));

@@ -4,6 +4,7 @@ import { fmtDate, fmtDateTime } from '../format.js';
 import { useI18n } from '../i18n/index.js';
 import { ErrorBox, Field, Link, Loading, Notice, Page, UrgencyBadge, useAction, useLoad } from '../components/ui.js';
 import { PdfPane } from './task.js';
+import { CopiesPanel } from './document-copies.js';
 import { ContentJobs } from '../components/content-jobs.js';
 import type { DocumentItem } from './documents.js';
 
@@ -112,6 +113,11 @@ export function DocumentPage({ id }: { id: string }) {
               </li>
             ))}
           </ol>
+          <CopiesPanel
+            id={id}
+            registered={d.direction === 'incoming' ? d.arrivalNumber != null : ['issued', 'filed'].includes(d.status)}
+            onDone={hist.reload}
+          />
           {d.direction === 'outgoing' && ['drafting', 'consulting', 'reviewing'].includes(d.status) && (
             <NewVersion id={id} onDone={() => hist.reload()} />
           )}

@@ -17,6 +17,12 @@ export class DocumentRecordsController {
   }
 
   @RequirePermission('documents.read')
+  @Get(':id/access-stats')
+  accessStats(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
+    return this.records.accessStats(user, id);
+  }
+
+  @RequirePermission('documents.read')
   @Patch(':id/metadata')
   correct(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: CorrectMetadataDto) {
     return this.records.correct(user, id, dto);

@@ -82,6 +82,36 @@ export class DocumentRecordsService {
       }));
   }
 
+  /**
+   * Access statistics of a document (appendix VI: "counts of accesses per item"), for its agency's leaders and
+   * archivists who may see it: every opening of its PDF (view or download) is in its trail as `viewed`.
+   */
+  async accessStats(user: AuthUser, id: string) {
+    const m = this.tx.manager;
+    const d = await this.query.load(user, id, m);
+    const allowed = user.roles.some(
+      (g) => g.agencyId === d.agencyId && ['leader', 'deputy-leader', 'archivist'].includes(g.role),
+    );
+    if (!allowed) throw forbidden('ACCESS_STATS_FORBIDDEN');
+    const rows: { actorId: string | null; n: number | string; last: Date | string | null }[] = await m.query(
+      'SELECT actor_id AS actorId, COUNT(*) AS n, MAX(at) AS last FROM document_event ' +
+        "WHERE document_id = ? AND action = 'viewed' GROUP BY actor_id",
+      [id],
+    );
+    const last = rows.map((r) => (r.last ? new Date(r.last).getTime() : 0)).filter(Boolean);
+    const copies: { n: number | string }[] = await m.query(
+      'SELECT COUNT(*) AS n FROM document_copy WHERE original_id = ?',
+      [id],
+    );
+    return {
+      documentId: id,
+      views: rows.reduce((s, r) => s + Number(r.n), 0),
+      viewers: rows.length,
+      lastViewedAt: last.length ? new Date(Math.max(...last)).toISOString() : null,
+      copies: Number(copies[0]?.n ?? 0),
+    };
+  }
+
   async correct(user: AuthUser, id: string, dto: CorrectMetadataDto) {
     return this.tx.run(async (m) => {
       const d = await this.query.load(user, id, m);

@@ -12,6 +12,8 @@ import { RegistersModule } from '../registers/index.js';
 import { Directory } from './directory.js';
 import { DocumentHooks } from './document-hooks.service.js';
 import { DocumentPdfService } from './document-pdf.service.js';
+import { DocumentCopiesController } from './document-copies.controller.js';
+import { DocumentCopiesService } from './document-copies.service.js';
 import { DocumentQueryService } from './document-query.service.js';
 import { DocumentRecordsController } from './document-records.controller.js';
 import { DocumentRecordsService } from './document-records.service.js';
@@ -31,7 +33,7 @@ import { SecretDocumentsResolver } from './secret-documents.resolver.js';
 
 @Module({
   imports: [RegistersModule],
-  controllers: [DocumentsController, DocumentRecordsController, HandlingReportController],
+  controllers: [DocumentsController, DocumentRecordsController, HandlingReportController, DocumentCopiesController],
   providers: [
     EngineRef,
     DocumentAccessPolicy,
@@ -41,6 +43,7 @@ import { SecretDocumentsResolver } from './secret-documents.resolver.js';
     DocumentsService,
     DocumentRecordsService,
     HandlingReportService,
+    DocumentCopiesService,
     DocumentRenderService,
     DocumentPdfService,
     InternalIssuance,

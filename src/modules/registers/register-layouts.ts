@@ -52,6 +52,7 @@ export function formatNumber(n: number): string {
 export function seriesName(series: string, year: number): string {
   if (series === 'administrative') return `Sổ văn bản đi năm ${year}`;
   if (series === 'secret') return `Sổ văn bản đi mật năm ${year}`;
+  if (series === 'copies') return `Sổ đăng ký bản sao văn bản năm ${year}`;
   if (series.startsWith('legal:')) return `Sổ văn bản quy phạm pháp luật (${series.slice(6)}) năm ${year}`;
   if (series === 'incoming-secret') return `Sổ văn bản đến mật năm ${year}`;
   return `Sổ văn bản đến năm ${year}`;
