@@ -9,6 +9,7 @@ import { RegistersModule } from '../registers/index.js';
 import { Directory } from './directory.js';
 import { DocumentHooks } from './document-hooks.service.js';
 import { DocumentPdfService } from './document-pdf.service.js';
+import { PdfPreviews } from './pdf-previews.js';
 import { DocumentQueryService } from './document-query.service.js';
 import { DocumentRenderService } from './document-render.service.js';
 import { DocumentTrail } from './document-trail.service.js';
@@ -34,6 +35,7 @@ import { SecretDocumentsResolver } from './secret-documents.resolver.js';
     DocumentsService,
     DocumentRenderService,
     DocumentPdfService,
+    PdfPreviews,
     InternalIssuance,
     OutgoingWorkers,
     IncomingWorkers,

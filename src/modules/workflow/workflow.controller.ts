@@ -15,13 +15,20 @@ import {
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { badRequest } from '../../common/domain-error.js';
+import { badRequest, DomainError } from '../../common/domain-error.js';
 import { CurrentUser, RequirePermission, type AuthUser } from '../auth/index.js';
 import { ListIncidentsQuery, ListInstancesQuery, PROCESS_ID, StartInstanceDto, XmlQuery } from './dto/workflow.dto.js';
 import { WorkflowService } from './workflow.service.js';
 
-const bpmnText = (req: Request, file?: Express.Multer.File): string =>
-  file ? file.buffer.toString('utf8') : typeof req.body === 'string' ? req.body : '';
+/** BPMN larger than this is refused (413) before validation; see validation.ts DEFAULT_BPMN_LIMITS. */
+const BPMN_MAX_BYTES = 1024 * 1024;
+
+const bpmnText = (req: Request, file?: Express.Multer.File): string => {
+  const text = file ? file.buffer.toString('utf8') : typeof req.body === 'string' ? req.body : '';
+  if (Buffer.byteLength(text) > BPMN_MAX_BYTES)
+    throw new DomainError('PAYLOAD_TOO_LARGE', 'too-large', { limit: `${BPMN_MAX_BYTES / 1048576} MB` });
+  return text;
+};
 
 const processIdParam = (id: string) => {
   if (!PROCESS_ID.test(id)) throw badRequest('VALIDATION_FAILED', { fields: 'processId' });
@@ -44,7 +51,7 @@ export class WorkflowController {
   @Post('definitions')
   @ApiConsumes('application/xml', 'multipart/form-data')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: 10 * 1024 * 1024 } }))
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: BPMN_MAX_BYTES } }))
   deploy(@CurrentUser() user: AuthUser, @Req() req: Request, @UploadedFile() file?: Express.Multer.File) {
     return this.workflow.deploy(user, bpmnText(req, file));
   }
@@ -55,7 +62,7 @@ export class WorkflowController {
   @HttpCode(200)
   @ApiConsumes('application/xml', 'multipart/form-data')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: 10 * 1024 * 1024 } }))
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: BPMN_MAX_BYTES } }))
   validate(@Req() req: Request, @UploadedFile() file?: Express.Multer.File) {
     return this.workflow.validate(bpmnText(req, file));
   }
