@@ -3,6 +3,12 @@ import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
+import { loadBackupConfig, type BackupConfig } from '../modules/backup/backup-config.js';
+import {
+  digitizationConfig,
+  DigitizationConfigError,
+  type DigitizationConfig,
+} from '../modules/digitization/digitization-config.js';
 import {
   IsBoolean,
   IsIn,
@@ -174,6 +180,12 @@ export class EnvironmentVariables {
   TIMER_MIN_INTERVAL_SECONDS?: number;
 
   @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+[^/\s]$/, {
+    message: 'PUBLIC_URL must look like https://hoso.example.gov.vn (no trailing /)',
+  })
+  PUBLIC_URL?: string;
+
+  @IsOptional()
   @IsString()
   PUBLIC_HOLIDAYS?: string;
 }
@@ -231,8 +243,14 @@ export interface AppConfig {
   timerMinIntervalMs: number;
   /** HTTP_WORKER_HANG_SECONDS (default 30), ms: the cluster primary's hang watchdog (main.ts). */
   workerHangMs: number;
+  /** Base URL others reach this server at: named in certificates (CRL, OCSP). */
+  publicUrl: string;
   /** Public holidays (yyyy-MM-dd) skipped when counting working days. */
   publicHolidays: string[];
+  /** BACKUP_* (modules/backup/backup-config.ts). */
+  backup: BackupConfig;
+  /** OCR, consume folders and the digitization queue (modules/digitization/digitization-config.ts). */
+  digitization: DigitizationConfig;
 }
 
 export class ConfigError extends Error {
@@ -263,6 +281,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(h)) problems.push(`PUBLIC_HOLIDAYS: "${h}" is not yyyy-MM-dd`);
   if (raw.HOSO_ADMIN_USERNAME && !raw.HOSO_ADMIN_PASSWORD)
     problems.push('HOSO_ADMIN_PASSWORD is required with HOSO_ADMIN_USERNAME');
+  let digitization: DigitizationConfig | undefined;
+  try {
+    digitization = digitizationConfig(env);
+  } catch (e) {
+    problems.push(...(e as DigitizationConfigError).problems);
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = resolve(raw.DATA_DIR ?? './data');
@@ -310,6 +334,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tsaUrl: raw.TSA_URL,
     timerMinIntervalMs: (raw.TIMER_MIN_INTERVAL_SECONDS ?? 60) * 1000,
     workerHangMs: (raw.HTTP_WORKER_HANG_SECONDS ?? 30) * 1000,
+    backup: loadBackupConfig({ dataDir }, env),
+    digitization: digitization!,
+    publicUrl: raw.PUBLIC_URL ?? `http://localhost:${raw.PORT ?? 3000}`,
     publicHolidays: [
       ...holidays,
       ...[year - 1, year, year + 1].flatMap((y) => DEFAULT_HOLIDAYS.map((d) => `${y}-${d}`)),

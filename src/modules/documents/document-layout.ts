@@ -1,6 +1,8 @@
 import { PDFDocument, PDFFont, PDFPage, rgb } from 'pdf-lib';
 // pdf-text directly, not the registers index: the render worker thread (render-worker.ts) loads only the layout
 import { embedFonts, mm, nfc, textWidth, wrapText, wrapWords, type PdfFonts } from '../registers/pdf-text.js';
+import { makePdfA } from '../../common/pdfa.js';
+import { letterSubject } from '../../common/vietnamese.js';
 import type { LayoutDirective } from './templates/document-templates.js';
 
 export interface RenderInput {
@@ -123,9 +125,7 @@ function paragraph(c: Cursor, f: PdfFonts, text: string): void {
 
 export async function renderDocumentPdf(input: RenderInput): Promise<RenderedPdf> {
   const doc = await PDFDocument.create();
-  doc.setTitle(nfc(input.title ?? input.subject));
-  doc.setLanguage('vi-VN');
-  doc.setProducer('hoso');
+  makePdfA(doc, { title: nfc(input.title ?? input.subject), createdAt: new Date(), language: 'vi-VN' });
   const f = embedFonts(doc);
   const c = new Cursor(doc, f);
   const top = c.y;
@@ -149,7 +149,7 @@ export async function renderDocumentPdf(input: RenderInput): Promise<RenderedPdf
         width: textWidth(f.regular, blank[2], 13),
       }
     : undefined;
-  if (input.isLetter) wrapCentred(c, `V/v ${input.subject}`, f.regular, 12, M.left, LEFT_COL_W);
+  if (input.isLetter) wrapCentred(c, letterSubject(input.subject), f.regular, 12, M.left, LEFT_COL_W);
   const leftBottom = c.y;
 
   // Right header column: national name and motto (cell 1), place and date (cell 4).
