@@ -8,9 +8,14 @@ import { workerNodeFlags } from './config/worker-flags.js';
 
 /** Env of a forked HTTP worker: its number (1 = the one that runs background work). */
 const WORKER_INDEX = 'HOSO_HTTP_WORKER';
+/** A worker's "my event loop turns" message to the primary (the hang watchdog). */
+const HEARTBEAT = 'hoso.heartbeat';
+const HEARTBEAT_MS = 1000;
 
 async function serve(config: AppConfig): Promise<void> {
   // loaded here, not at the top: the cluster primary never loads the application (it stays ~50 MB)
+  // sent from the event loop: when a request blocks it, the heartbeats stop and the primary replaces this worker
+  if (process.send) setInterval(() => process.send?.({ type: HEARTBEAT }), HEARTBEAT_MS).unref();
   const { createApp } = await import('./bootstrap.js');
   const app = await createApp(config);
   await app.listen(config.port, '0.0.0.0');
@@ -48,17 +53,38 @@ async function primary(config: AppConfig): Promise<void> {
   const live = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
   let stopping = false;
 
+  // The hang watchdog: a worker that serves but whose event loop stops turning (a runaway computation) is killed
+  // and, like one that dies, started again. Watched from 'listening' on, so long start-up steps never count.
+  const lastBeat = new Map<Worker, number>();
+  setInterval(() => {
+    const now = Date.now();
+    for (const [w, at] of lastBeat)
+      if (now - at > config.workerHangMs) {
+        lastBeat.delete(w);
+        logger.error(
+          `HTTP worker ${w.id} (pid ${w.process.pid}) has not turned its event loop for ${Math.round((now - at) / 1000)} s ` +
+            '(HTTP_WORKER_HANG_SECONDS): killing it',
+        );
+        w.process.kill('SIGKILL');
+      }
+  }, HEARTBEAT_MS).unref();
+
   const fork = (index: number): Promise<void> => {
     const w = cluster.fork({ [WORKER_INDEX]: String(index), HOSO_BACKGROUND_WORK: index === 1 ? 'true' : 'false' });
     servePrimaryAuth(throttle, w, live);
     turns.serve(w);
+    w.on('message', (msg: { type?: string }) => {
+      if (msg?.type === HEARTBEAT && lastBeat.has(w)) lastBeat.set(w, Date.now());
+    });
     return new Promise((resolve, reject) => {
       let listening = false;
       w.once('listening', () => {
         listening = true;
+        lastBeat.set(w, Date.now());
         resolve();
       });
       w.once('exit', (code, signal) => {
+        lastBeat.delete(w);
         if (!listening) return reject(new Error(`HTTP worker ${index} exited during start-up (${signal ?? code})`));
         if (stopping) return;
         logger.error(`HTTP worker ${index} exited (${signal ?? code}); starting it again`);

@@ -31,6 +31,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     res: Response,
   ): Record<string, unknown> & { statusCode: number; code: string } {
     if (exception instanceof DomainError) {
+      const retryAfter = exception.details.retryAfterSeconds;
+      if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
       return {
         statusCode: STATUS_OF_KIND[exception.kind],
         code: exception.code,

@@ -176,6 +176,22 @@ export class EnvironmentVariables {
   @IsString()
   TSA_URL?: string;
 
+  /** A cluster worker whose event loop does not turn for this long is killed and replaced (seconds). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(3600)
+  HTTP_WORKER_HANG_SECONDS?: number;
+
+  /** Shortest timer duration or cycle period a deployment may hold (seconds). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  TIMER_MIN_INTERVAL_SECONDS?: number;
+
   @IsOptional()
   @Matches(/^https?:\/\/[^\s]+[^/\s]$/, {
     message: 'PUBLIC_URL must look like https://hoso.example.gov.vn (no trailing /)',
@@ -235,6 +251,13 @@ export interface AppConfig {
    */
   backgroundWork: boolean;
   tsaUrl?: string;
+  /**
+   * Shortest timer duration or cycle period, ms (TIMER_MIN_INTERVAL_SECONDS, default 60): shorter literal values
+   * are refused at deploy, shorter computed ones stretched to it.
+   */
+  timerMinIntervalMs: number;
+  /** HTTP_WORKER_HANG_SECONDS (default 30), ms: the cluster primary's hang watchdog (main.ts). */
+  workerHangMs: number;
   /** Base URL others reach this server at: named in certificates (CRL, OCSP). */
   publicUrl: string;
   /** Public holidays (yyyy-MM-dd) skipped when counting working days. */
@@ -329,6 +352,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     httpWorkerSemiSpaceMb: raw.HTTP_WORKER_SEMI_SPACE_MB ?? DEFAULT_SEMI_SPACE_MB,
     backgroundWork: raw.HOSO_BACKGROUND_WORK ?? true,
     tsaUrl: raw.TSA_URL,
+    timerMinIntervalMs: (raw.TIMER_MIN_INTERVAL_SECONDS ?? 60) * 1000,
+    workerHangMs: (raw.HTTP_WORKER_HANG_SECONDS ?? 30) * 1000,
     backup: loadBackupConfig({ dataDir }, env),
     digitization: digitization!,
     publicUrl: raw.PUBLIC_URL ?? `http://localhost:${raw.PORT ?? 3000}`,

@@ -16,8 +16,8 @@ import { multipartForm, multipartSchema, TINY_PDF } from './support/multipart.js
  */
 const OWN_LIMIT_MB: Record<string, number> = {
   'POST /api/organizations/import/{kind}': 20, // CSV of a whole province's users
-  'POST /api/workflow/definitions': 10, // BPMN XML
-  'POST /api/workflow/definitions/validate': 10,
+  'POST /api/workflow/definitions': 1, // BPMN XML (validation time grows with it: workflow validation.ts)
+  'POST /api/workflow/definitions/validate': 1,
   'POST /api/file-plans/{year}/import': 10, // file plan spreadsheet
   'POST /api/signing/certificates/import': 1, // PKCS#12
   'POST /api/signatures/verify': 50, // signed PDF

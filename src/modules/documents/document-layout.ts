@@ -1,5 +1,6 @@
 import { PDFDocument, PDFFont, PDFPage, rgb } from 'pdf-lib';
-import { embedFonts, mm, nfc, textWidth, wrapText, wrapWords, type PdfFonts } from '../registers/index.js';
+// pdf-text directly, not the registers index: the render worker thread (render-worker.ts) loads only the layout
+import { embedFonts, mm, nfc, textWidth, wrapText, wrapWords, type PdfFonts } from '../registers/pdf-text.js';
 import { makePdfA } from '../../common/pdfa.js';
 import { letterSubject } from '../../common/vietnamese.js';
 import type { LayoutDirective } from './templates/document-templates.js';

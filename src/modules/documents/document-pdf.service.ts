@@ -5,6 +5,7 @@ import { TransactionService } from '../../database/transaction.service.js';
 import type { AuthUser } from '../auth/index.js';
 import { StorageService } from '../storage/index.js';
 import { DocumentRenderService } from './document-render.service.js';
+import { PdfPreviews } from './pdf-previews.js';
 import { DocumentQueryService } from './document-query.service.js';
 import { DocumentTrail } from './document-trail.service.js';
 import { SigningGateway } from './signing-gateway.js';
@@ -20,13 +21,15 @@ export class DocumentPdfService {
     private readonly render: DocumentRenderService,
     private readonly trail: DocumentTrail,
     private readonly signing: SigningGateway,
+    private readonly previews: PdfPreviews,
   ) {}
 
   async pdf(user: AuthUser, id: string): Promise<{ content: Buffer; fileName: string }> {
     const d = await this.query.load(user, id);
     let content: Buffer;
     if (d.pdfSha256) content = await this.storage.get(d.pdfSha256);
-    else if (d.body !== null) content = (await this.render.render(this.tx.manager, d, this.clock.now())).pdf;
+    else if (d.body !== null)
+      content = await this.previews.pdf(await this.render.input(this.tx.manager, d, this.clock.now()));
     else throw new DomainError('DOCUMENT_NO_PDF', 'not-found');
     // Decree 30/2020, appendix VI III.5.a: the history of access and viewing is kept.
     await this.tx.run((m) => this.trail.record(m, d, { id: user.id, name: user.fullName }, 'viewed', { audit: false }));

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { formatViLongDate } from '../../common/business-time.js';
 import { Directory } from './directory.js';
-import { renderDocumentPdf, type RenderedPdf } from './document-layout.js';
+import { renderDocumentPdf, type RenderedPdf, type RenderInput } from './document-layout.js';
 import { SECRECY_LABEL, URGENCY_LABEL } from './document-types.js';
 import type { DocumentEntity } from './document.entity.js';
 import { fillTemplate } from './templates/document-templates.js';
@@ -21,6 +21,11 @@ export class DocumentRenderService {
   ) {}
 
   async render(m: EntityManager, d: DocumentEntity, at: Date): Promise<RenderedPdf> {
+    return renderDocumentPdf(await this.input(m, d, at));
+  }
+
+  /** Everything the layout draws for the document at `at` (the preview cache keys on it: pdf-previews.ts). */
+  async input(m: EntityManager, d: DocumentEntity, at: Date): Promise<RenderInput> {
     const agency = await this.directory.agency(m, d.agencyId);
     const unit = await this.directory.unit(m, d.unitId);
     const head = await this.directory.head(m, d.agencyId);
@@ -54,7 +59,7 @@ export class DocumentRenderService {
       ...(isLetter && recipientNames.length ? ['- Như trên;'] : recipientNames.map((n) => `- ${n};`)),
       `- Lưu: ${keep}.`,
     ];
-    return renderDocumentPdf({
+    return {
       governingBodyName: agency?.governingBodyName ?? '',
       agencyName: agency?.name ?? '',
       numberLine,
@@ -71,7 +76,7 @@ export class DocumentRenderService {
       urgencyLabel: d.urgency ? URGENCY_LABEL[d.urgency] : undefined,
       secrecyLabel: d.secrecy ? SECRECY_LABEL[d.secrecy] : undefined,
       title: `${d.typeName} ${d.notation ?? ''} ${d.subject}`.trim(),
-    });
+    };
   }
 
   /** The notation code part for the document (without number): "QĐ-SNV", or "SNV-TCCB" for a công văn. */

@@ -14,6 +14,7 @@ import { DocumentHooks } from './document-hooks.service.js';
 import { DocumentPdfService } from './document-pdf.service.js';
 import { DocumentCopiesController } from './document-copies.controller.js';
 import { DocumentCopiesService } from './document-copies.service.js';
+import { PdfPreviews } from './pdf-previews.js';
 import { DocumentQueryService } from './document-query.service.js';
 import { DocumentRecordsController } from './document-records.controller.js';
 import { DocumentRecordsService } from './document-records.service.js';
@@ -46,6 +47,7 @@ import { SecretDocumentsResolver } from './secret-documents.resolver.js';
     DocumentCopiesService,
     DocumentRenderService,
     DocumentPdfService,
+    PdfPreviews,
     InternalIssuance,
     OutgoingWorkers,
     IncomingWorkers,

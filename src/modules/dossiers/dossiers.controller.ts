@@ -15,6 +15,7 @@ import {
   RetainDossierDto,
   UpdateDossierDto,
 } from './dto/dossier.dto.js';
+import { ExpensiveWork } from '../../common/expensive-work.js';
 
 @ApiTags('dossiers')
 @Controller('api/dossiers')
@@ -114,7 +115,7 @@ export class DossiersController {
     @Query() q: ExportQuery,
     @Res() res: Response,
   ) {
-    const out = await this.exporter.export(user, id, q.format ?? 'pdf');
+    const out = await ExpensiveWork.run(() => this.exporter.export(user, id, q.format ?? 'pdf'));
     res.setHeader('Content-Type', out.contentType);
     res.setHeader('Content-Disposition', `attachment; filename="${out.filename}"`);
     res.send(out.data);

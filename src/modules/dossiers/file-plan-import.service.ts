@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { IdGenerator } from '../../common/clock.js';
-import { conflict, unprocessable } from '../../common/domain-error.js';
+import { conflict, DomainError, unprocessable } from '../../common/domain-error.js';
 import { foldVietnamese } from '../../common/vietnamese.js';
 import { TransactionService } from '../../database/transaction.service.js';
 import { AuditService } from '../audit/index.js';
@@ -29,7 +29,8 @@ export class FilePlanImportService {
     let rows: string[][];
     try {
       rows = await readRows(content, format);
-    } catch {
+    } catch (e) {
+      if (e instanceof DomainError && e.kind === 'too-large') throw e; // over the caps: 413, not a bad row
       throw unprocessable(
         'FILE_PLAN_IMPORT_INVALID',
         { count: 1 },

@@ -2,6 +2,8 @@ import { parse } from 'csv-parse/sync';
 import { foldVietnamese } from '../../common/vietnamese.js';
 import { NOTATION, parseRetention, type Retention } from './retention.js';
 import { lazyRequire } from '../../common/lazy-require.js';
+import { DomainError } from '../../common/domain-error.js';
+import { checkCsvLines, checkZip, SPREADSHEET_CAPS } from '../../common/input-caps.js';
 
 const excel = lazyRequire<typeof import('exceljs')>('exceljs');
 
@@ -45,18 +47,26 @@ function columnOf(header: string): Column | null {
   return null;
 }
 
+/** Lines of a file plan read at most: a year's plan of a large agency has a few hundred. */
+export const MAX_PLAN_ROWS = 5000;
+
 export async function readRows(content: Buffer, format: 'csv' | 'xlsx'): Promise<string[][]> {
   if (format === 'csv') {
     const text = content.toString('utf8');
+    checkCsvLines(text, MAX_PLAN_ROWS);
     const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
     const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
     return parse(text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: false }) as string[][];
   }
+  // the archive's size and parts are checked before exceljs inflates anything (common/input-caps.ts)
+  checkZip(content, SPREADSHEET_CAPS);
   const wb = new (excel().Workbook)();
   await wb.xlsx.load(content as unknown as ArrayBuffer);
   const ws = wb.worksheets[0];
   const rows: string[][] = [];
   if (!ws) return rows;
+  if (ws.rowCount > MAX_PLAN_ROWS)
+    throw new DomainError('INPUT_TOO_LARGE', 'too-large', { reason: `more than ${MAX_PLAN_ROWS} rows` });
   for (let r = 1; r <= ws.rowCount; r++) {
     const row = ws.getRow(r);
     const cells: string[] = [];

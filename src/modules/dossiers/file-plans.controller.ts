@@ -21,6 +21,7 @@ import { CreateFilePlanLineDto, FilePlanQuery, UpdateFilePlanLineDto } from './d
 import { FilePlanImportService } from './file-plan-import.service.js';
 import { FilePlanService } from './file-plan.service.js';
 import { readRawBody } from './raw-body.js';
+import { ExpensiveWork } from '../../common/expensive-work.js';
 
 const YEAR = new ParseIntPipe();
 
@@ -65,7 +66,7 @@ export class FilePlansController {
     if (!content.length) throw badRequest('VALIDATION_FAILED', { fields: 'file' });
     // XLSX is a ZIP ("PK"); anything else is read as CSV (UTF-8, comma or semicolon).
     const format = content.subarray(0, 2).toString('latin1') === 'PK' ? 'xlsx' : 'csv';
-    return this.importer.import(user, checkYear(year), content, format);
+    return ExpensiveWork.run(() => this.importer.import(user, checkYear(year), content, format));
   }
 
   @RequirePermission('fileplan.approve')

@@ -14,6 +14,10 @@ import { AgencyChangeEntity, AgencyEntity } from './agency.entity.js';
 import { ABBREVIATION, ORGAN_ID } from './dto/organizations.dto.js';
 import { UnitEntity } from './unit.entity.js';
 import { ROLES, RoleAssignmentEntity, UserEntity, type Role } from './user.entity.js';
+import { checkCsvLines } from '../../common/input-caps.js';
+
+/** Rows of one onboarding CSV at most. */
+export const MAX_IMPORT_LINES = 50_000;
 
 registerMessages({
   IMPORT_INVALID: {
@@ -53,6 +57,8 @@ export class CsvImportService {
   ) {}
 
   async import(actor: AuthUser, kind: ImportKind, csv: string, dryRun = false) {
+    // counted before parsing: a province's 10,000 users fit five times over
+    checkCsvLines(csv, MAX_IMPORT_LINES);
     let rows: Record<string, string>[];
     try {
       rows = parse(csv.replace(/^\uFEFF/, ''), {

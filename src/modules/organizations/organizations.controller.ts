@@ -31,6 +31,7 @@ import {
   UpdateUserDto,
 } from './dto/organizations.dto.js';
 import { OrganizationsService, toAgencyView } from './organizations.service.js';
+import { ExpensiveWork } from '../../common/expensive-work.js';
 
 @ApiTags('organizations')
 @Controller('api')
@@ -159,6 +160,6 @@ export class OrganizationsController {
           ? req.body.toString('utf8')
           : '';
     if (!text) throw badRequest('IMPORT_UNREADABLE', { reason: 'send text/csv or a multipart field "file"' });
-    return this.csv.import(user, kind as ImportKind, text, dryRun === 'true');
+    return ExpensiveWork.run(() => this.csv.import(user, kind as ImportKind, text, dryRun === 'true'));
   }
 }

@@ -4,6 +4,7 @@ import { embedFonts, mm, nfc, textWidth, wrapText } from './pdf-text.js';
 import { registerTitle, type RegisterColumn } from './register-layouts.js';
 import type { RegisterDirection } from './register.entity.js';
 import { lazyRequire } from '../../common/lazy-require.js';
+import { csvDocument, xlsxCell } from '../../common/spreadsheet-cells.js';
 
 const excel = lazyRequire<typeof import('exceljs')>('exceljs');
 
@@ -17,25 +18,27 @@ export interface RegisterPrintout {
   rows: Record<string, string>[];
 }
 
-/** CSV (RFC 4180, UTF-8 with BOM so spreadsheet programs read the Vietnamese correctly). */
+/**
+ * CSV (RFC 4180, UTF-8 with BOM so spreadsheet programs read the Vietnamese correctly). Cells are neutralised
+ * (common/spreadsheet-cells.ts): a recipient or subject beginning with = must not run as a formula.
+ */
 export function registerCsv(p: RegisterPrintout): Buffer {
-  const esc = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const lines = [p.columns.map((c) => esc(c.title)), ...p.rows.map((r) => p.columns.map((c) => esc(r[c.key] ?? '')))];
-  return Buffer.from(`\ufeff${lines.map((l) => l.join(',')).join('\r\n')}\r\n`, 'utf8');
+  const lines = [p.columns.map((c) => c.title), ...p.rows.map((r) => p.columns.map((c) => r[c.key] ?? ''))];
+  return Buffer.from(csvDocument(lines), 'utf8');
 }
 
 export async function registerXlsx(p: RegisterPrintout): Promise<Buffer> {
   const wb = new (excel().Workbook)();
   const ws = wb.addWorksheet(String(p.year), { pageSetup: { paperSize: 9, orientation: 'landscape' } });
-  ws.addRow([nfc(p.agencyName)]);
+  ws.addRow([xlsxCell(nfc(p.agencyName))]);
   ws.addRow([registerTitle(p.direction)]);
-  ws.addRow([`${nfc(p.registerName)} — ${nfc(p.periodText)}`]);
+  ws.addRow([xlsxCell(`${nfc(p.registerName)} — ${nfc(p.periodText)}`)]);
   ws.addRow([]);
   const header = ws.addRow(p.columns.map((c) => c.title));
   header.font = { bold: true };
   header.alignment = { wrapText: true, vertical: 'middle', horizontal: 'center' };
   ws.addRow(p.columns.map((_, i) => `(${i + 1})`));
-  for (const r of p.rows) ws.addRow(p.columns.map((c) => nfc(r[c.key] ?? ''))).alignment = { wrapText: true };
+  for (const r of p.rows) ws.addRow(p.columns.map((c) => xlsxCell(nfc(r[c.key] ?? '')))).alignment = { wrapText: true };
   p.columns.forEach((c, i) => (ws.getColumn(i + 1).width = Math.max(8, c.width * 1.4)));
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -4,6 +4,7 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { AgencyEntity } from '../organizations/index.js';
 import { registerCsv, registerPdf, registerXlsx, type RegisterPrintout } from './register-export.js';
 import { RegistersService } from './registers.service.js';
+import { ExpensiveWork } from '../../common/expensive-work.js';
 
 const MEDIA = {
   pdf: 'application/pdf',
@@ -34,12 +35,14 @@ export class RegisterPrintService {
       columns,
       rows: items.map((i) => ({ ...i.columns })),
     };
-    const content =
+    // a year's register is thousands of rows: built under the expensive-work limit (503 past it)
+    const content = await ExpensiveWork.run(async () =>
       format === 'csv'
         ? registerCsv(printout)
         : format === 'xlsx'
           ? await registerXlsx(printout)
-          : await registerPdf(printout);
+          : await registerPdf(printout),
+    );
     return {
       content,
       mediaType: MEDIA[format],

@@ -10,6 +10,7 @@ import { DossierStatsService, type DossierCountRow } from '../dossiers/index.js'
 import { AgencyEntity, UnitEntity, UserEntity } from '../organizations/index.js';
 import { loadTargets } from './dossier-targets.js';
 import type { DossierReportQuery } from './dto/dossier-report.dto.js';
+import { csvDocument } from '../../common/spreadsheet-cells.js';
 
 interface Counts {
   planned: number;
@@ -150,10 +151,6 @@ export class ReportsService {
       'target',
       'meetsTarget',
     ];
-    const cell = (v: unknown) => {
-      const s = v === null || v === undefined ? '' : String(v);
-      return /[",\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-    };
     const lines: unknown[][] = [head];
     for (const l of report.levels)
       lines.push([
@@ -228,7 +225,7 @@ export class ReportsService {
           '',
         ]);
     }
-    // BOM so spreadsheet programs read the Vietnamese names as UTF-8.
-    return '\uFEFF' + lines.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+    // names are neutralised: one beginning with = would run as a formula in the reader's spreadsheet program
+    return csvDocument(lines);
   }
 }

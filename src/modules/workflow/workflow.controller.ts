@@ -15,7 +15,7 @@ import {
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { badRequest } from '../../common/domain-error.js';
+import { badRequest, DomainError } from '../../common/domain-error.js';
 import { CurrentUser, RequirePermission, type AuthUser } from '../auth/index.js';
 import {
   AgencyQuery,
@@ -28,8 +28,15 @@ import {
 import { WorkflowDefinitionsService } from './workflow-definitions.service.js';
 import { WorkflowService } from './workflow.service.js';
 
-const bpmnText = (req: Request, file?: Express.Multer.File): string =>
-  file ? file.buffer.toString('utf8') : typeof req.body === 'string' ? req.body : '';
+/** BPMN larger than this is refused (413) before validation; see validation.ts DEFAULT_BPMN_LIMITS. */
+const BPMN_MAX_BYTES = 1024 * 1024;
+
+const bpmnText = (req: Request, file?: Express.Multer.File): string => {
+  const text = file ? file.buffer.toString('utf8') : typeof req.body === 'string' ? req.body : '';
+  if (Buffer.byteLength(text) > BPMN_MAX_BYTES)
+    throw new DomainError('PAYLOAD_TOO_LARGE', 'too-large', { limit: `${BPMN_MAX_BYTES / 1048576} MB` });
+  return text;
+};
 
 const processIdParam = (id: string) => {
   if (!PROCESS_ID.test(id)) throw badRequest('VALIDATION_FAILED', { fields: 'processId' });
@@ -59,7 +66,7 @@ export class WorkflowController {
   @Post('definitions')
   @ApiConsumes('application/xml', 'multipart/form-data')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: 10 * 1024 * 1024 } }))
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: BPMN_MAX_BYTES } }))
   deploy(
     @CurrentUser() user: AuthUser,
     @Req() req: Request,
@@ -75,7 +82,7 @@ export class WorkflowController {
   @HttpCode(200)
   @ApiConsumes('application/xml', 'multipart/form-data')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: 10 * 1024 * 1024 } }))
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: BPMN_MAX_BYTES } }))
   validate(@Req() req: Request, @UploadedFile() file?: Express.Multer.File) {
     return this.workflow.validate(bpmnText(req, file));
   }

@@ -53,6 +53,8 @@ export async function startChildServer(opts: {
       DATA_DIR: opts.dataDir,
       DATABASE_URL: opts.databaseUrl,
       PORT: String(port),
+      // the fault fixtures' timers wait 1 s
+      TIMER_MIN_INTERVAL_SECONDS: '1',
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

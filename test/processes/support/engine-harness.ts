@@ -34,7 +34,8 @@ export interface EngineHarness {
 
 export async function startEngineHarness(): Promise<EngineHarness> {
   const clock = new ManualClock(new Date('2026-03-02T02:00:00Z'));
-  const t = await startTestApp({ clock, env: { ENGINE_POLL_MS: '3600000' } });
+  // the corpus' timer model (Zeebe's own test) waits 1 s
+  const t = await startTestApp({ clock, env: { ENGINE_POLL_MS: '3600000', TIMER_MIN_INTERVAL_SECONDS: '1' } });
   const engine = t.app.get(EmbeddedWorkflowEngine);
   const tasks = new Map<string, UserTaskInfo>();
   const cancelled: { key: string; reason: string }[] = [];
@@ -100,5 +101,7 @@ export const crashChildEnv = (
   SEED_DEMO: 'false',
   NODE_ENV: 'test',
   ENGINE_POLL_MS: '200',
+  // the crash fixture's timers wait 1 s
+  TIMER_MIN_INTERVAL_SECONDS: '1',
   ...extra,
 });

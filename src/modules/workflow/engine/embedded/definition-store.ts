@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { In, IsNull, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../../../config/app-config.js';
 import { Clock, IdGenerator } from '../../../../common/clock.js';
 import { badRequest, notFound } from '../../../../common/domain-error.js';
 import { registerMessages } from '../../../../common/messages.js';
@@ -14,7 +15,7 @@ import type { DeployResult, ValidationProblem } from '../workflow-engine.port.js
 import { timerDue } from './feel.js';
 import { prepareSource } from './instance-run.js';
 import { compile, parseModel, type CompiledDefinition } from './model.js';
-import { validateBpmn } from './validation.js';
+import { DEFAULT_BPMN_LIMITS, validateBpmn, type BpmnLimits } from './validation.js';
 
 registerMessages({
   BPMN_INVALID: {
@@ -42,7 +43,12 @@ export class DefinitionStore {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly policy: PolicyService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  private get limits(): BpmnLimits {
+    return { ...DEFAULT_BPMN_LIMITS, minTimerMs: this.config.timerMinIntervalMs };
+  }
 
   /**
    * Owners whose definitions an agency runs, nearest first: itself, its parent, … the root, then null (deployed
@@ -73,7 +79,7 @@ export class DefinitionStore {
     hasWorker: (type: string) => boolean,
     target: 'embedded' | 'zeebe' = 'embedded',
   ): Promise<ValidationProblem[]> {
-    return (await validateBpmn(xml, hasWorker, target)).problems;
+    return (await validateBpmn(xml, hasWorker, target, this.limits)).problems;
   }
 
   async deploy(
@@ -89,7 +95,7 @@ export class DefinitionStore {
       publish?: (processId: string, ownerId: string | null) => Promise<void>;
     } = {},
   ): Promise<DeployResult> {
-    const { problems, model } = await validateBpmn(xml, hasWorker, opts.target ?? 'embedded');
+    const { problems, model } = await validateBpmn(xml, hasWorker, opts.target ?? 'embedded', this.limits);
     if (problems.length || !model)
       throw badRequest('BPMN_INVALID', { count: problems.length, first: describe(problems[0]) }, { errors: problems });
     const process = model.executable[0];
@@ -162,7 +168,7 @@ export class DefinitionStore {
       if (o.id !== row.id) await m.delete(WorkflowTimerEntity, { definitionId: o.id, instanceId: IsNull() });
     for (const info of elements.values()) {
       if (info.type !== 'bpmn:StartEvent' || !info.timer || info.scopeId !== row.processId) continue;
-      const spec = timerDue(info.timer.kind, info.timer.value, this.clock.now());
+      const spec = timerDue(info.timer.kind, info.timer.value, this.clock.now(), this.config.timerMinIntervalMs);
       await m.insert(WorkflowTimerEntity, {
         id: this.ids.next(),
         instanceId: null,

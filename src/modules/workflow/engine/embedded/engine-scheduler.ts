@@ -6,8 +6,10 @@ import { TransactionService } from '../../../../database/transaction.service.js'
 import { WorkflowInstanceEntity } from '../../workflow-instance.entity.js';
 import { WorkflowIncidentEntity, WorkflowJobEntity, WorkflowTimerEntity } from '../../workflow-wait.entity.js';
 import { EmbeddedWorkflowEngine } from './embedded-engine.js';
-import { addIsoDuration } from './feel.js';
+import { nextRepetition } from './feel.js';
 import { HELD } from './job-runner.js';
+
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A start still without engine state after this long was left by a process that died (see startDetached). */
 export const STALE_START_MS = 60_000;
@@ -58,19 +60,24 @@ export class EngineScheduler implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * One tick handles what was due when it began: a timer it fires comes due again only after the minimum interval
+   * (TIMER_MIN_INTERVAL_SECONDS), so a tick always ends, and it yields to the event loop between items, so
+   * requests are served meanwhile (`R/PT0S` once kept the scheduler, and the server, busy for good).
+   */
   private async loop(): Promise<number> {
     let total = 0;
+    const now = this.clock.now();
     for (let round = 0; round < 1000; round++) {
       this.again = false;
-      const n = await this.once();
+      const n = await this.once(now);
       total += n;
       if (!n && !this.again) break;
     }
     return total;
   }
 
-  private async once(): Promise<number> {
-    const now = this.clock.now();
+  private async once(now: Date): Promise<number> {
     const m = this.tx.dataSource.manager;
     const timers = await m.find(WorkflowTimerEntity, {
       where: { dueAt: LessThanOrEqual(now) },
@@ -96,11 +103,15 @@ export class EngineScheduler implements OnApplicationShutdown {
     }
     let n = 0;
     for (const i of stale) if (await this.guard(i.id, () => this.engine.resumeInstance(i.id))) n++;
-    for (const t of timers) if (await this.guard(t.instanceId, () => this.fire(t))) n++;
+    for (const t of timers) {
+      await yieldToRequests();
+      if (await this.guard(t.instanceId, () => this.fire(t))) n++;
+    }
     const seen = new Set<string>();
     for (const j of jobs) {
       if (seen.has(j.instanceId)) continue;
       seen.add(j.instanceId);
+      await yieldToRequests();
       if (await this.guard(j.instanceId, () => this.engine.resumeInstance(j.instanceId))) n++;
     }
     return n;
@@ -120,8 +131,8 @@ export class EngineScheduler implements OnApplicationShutdown {
         const def = await this.engine.definitions.get(m, t.definitionId!);
         await this.engine.startIn(m, def, { processId: def.processId, variables: {} });
         if (t.period && t.repeatLeft !== 0) {
-          let due = addIsoDuration(t.dueAt, t.period);
-          while (due.getTime() <= this.clock.now().getTime()) due = addIsoDuration(due, t.period);
+          // computed, not walked: a row written before the minimum existed (`PT0S`) repeats at the minimum
+          const due = nextRepetition(t.dueAt, t.period, this.clock.now(), this.config.timerMinIntervalMs);
           await m.update(
             WorkflowTimerEntity,
             { id: t.id },

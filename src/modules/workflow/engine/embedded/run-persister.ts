@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../../../config/app-config.js';
 import { fastInsert, fastUpdate } from '../../../../database/fast-sql.js';
 import { Clock, IdGenerator } from '../../../../common/clock.js';
 import { conflict, DomainError, notFound, unprocessable } from '../../../../common/domain-error.js';
@@ -58,6 +59,7 @@ export class RunPersister {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   attach(engine: PersisterHost): void {
@@ -192,7 +194,7 @@ export class RunPersister {
       if (rt.timers![execId]) continue;
       const real = run.timerValues.get(execId);
       const kind = real?.kind ?? (t.owner.timerType as 'timeDuration' | 'timeDate' | 'timeCycle');
-      const spec = timerDue(kind, real?.value ?? String(t.owner[kind]), now);
+      const spec = timerDue(kind, real?.value ?? String(t.owner[kind]), now, this.config.timerMinIntervalMs);
       const id = this.ids.next();
       await m.insert(WorkflowTimerEntity, {
         id,

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { SaxesParser } from 'saxes';
 import type { ValidationProblem } from '../workflow-engine.port.js';
+import { costlyFeelProblems, loopProblems, timerProblems } from './deploy-limits.js';
 import { feelSyntaxError, isFeel } from './feel.js';
 import { parseModel, type ElementInfo, type ParsedModel } from './model.js';
 
@@ -23,16 +24,53 @@ const UNSUPPORTED_EVENTS: Record<string, string> = {
   'bpmn:CancelEventDefinition': 'cancel events',
 };
 
-/** Rejects DOCTYPE/ENTITY (no XXE, no entity expansion) and reports the first XML syntax error. */
-export function checkXml(xml: string): ValidationProblem[] {
+/** What a deployable BPMN document may hold (AppConfig: TIMER_MIN_INTERVAL_SECONDS; the rest are constants). */
+export interface BpmnLimits {
+  /** Shortest literal timer duration or cycle period. */
+  minTimerMs: number;
+  /** XML elements in the whole document (shapes, edges and extension elements included). */
+  maxElements: number;
+  /** Nesting depth of XML elements (a sub-process inside a sub-process … adds two or three per level). */
+  maxDepth: number;
+}
+
+/**
+ * Validation is linear in size but not cheap: bpmnlint's Camunda rules take ~1.5–6 ms per task with its diagram on
+ * this 2-core machine (`npm run bench:bpmn-validation`, bench/results/bpmn-validation.json), so 20,000 XML elements
+ * (~1,700 tasks with their diagram, ~1 MB, the upload limit in workflow.controller.ts) validate in a few seconds.
+ * Our own processes hold ~400 elements (25 KB). 300 levels of nesting are far beyond any real model.
+ */
+export const DEFAULT_BPMN_LIMITS: BpmnLimits = { minTimerMs: 60_000, maxElements: 20_000, maxDepth: 300 };
+
+/**
+ * Rejects DOCTYPE/ENTITY (no XXE, no entity expansion), documents past the size limits (counted by the streaming
+ * parser, before anything builds a model), and reports the first XML syntax error.
+ */
+export function checkXml(xml: string, limits: BpmnLimits = DEFAULT_BPMN_LIMITS): ValidationProblem[] {
   if (!xml || !xml.trim()) return [{ message: 'empty document: expected BPMN 2.0 XML' }];
   if (/<!DOCTYPE/i.test(xml) || /<!ENTITY/i.test(xml))
     return [{ message: 'DOCTYPE and ENTITY declarations are not allowed in BPMN uploads' }];
   const parser = new SaxesParser({ xmlns: true });
   let problem: ValidationProblem | null = null;
+  let elements = 0;
+  let depth = 0;
+  const stop = (p: ValidationProblem) => {
+    problem ??= p;
+    throw new Error(p.message);
+  };
   parser.on('error', (e) => {
     problem ??= { message: `malformed XML: ${e.message}` };
   });
+  parser.on('opentag', (tag) => {
+    if (++elements > limits.maxElements)
+      stop({ message: `the document has more than ${limits.maxElements} XML elements (the limit for a deployment)` });
+    if (++depth > limits.maxDepth)
+      stop({
+        message: `elements are nested more than ${limits.maxDepth} deep (the limit for a deployment)`,
+        elementId: tag.attributes.id?.value,
+      });
+  });
+  parser.on('closetag', () => depth--);
   try {
     parser.write(xml).close();
   } catch (e) {
@@ -47,7 +85,8 @@ function lint(): any {
   const { Linter } = localRequire('bpmnlint');
   const NodeResolver = localRequire('bpmnlint/lib/resolver/node-resolver');
   linter = new Linter({
-    config: { extends: 'plugin:camunda-compat/camunda-cloud-8-8' },
+    // no-loop is checked by loopProblems (deploy-limits.ts) in linear time: the plugin's is quadratic
+    config: { extends: 'plugin:camunda-compat/camunda-cloud-8-8', rules: { 'camunda-compat/no-loop': 'off' } },
     resolver: new NodeResolver({ require: localRequire }),
   });
   return linter;
@@ -96,6 +135,7 @@ export function engineProblems(
   model: ParsedModel,
   hasWorker: (type: string) => boolean,
   target: 'embedded' | 'zeebe' = 'embedded',
+  limits: BpmnLimits = DEFAULT_BPMN_LIMITS,
 ): ValidationProblem[] {
   const out: ValidationProblem[] = [];
   const embedded = target === 'embedded';
@@ -149,7 +189,10 @@ export function engineProblems(
         elementId: info.id,
       });
     out.push(...feelProblems(info));
+    out.push(...timerProblems(info, limits.minTimerMs));
   }
+  out.push(...loopProblems(model));
+  out.push(...costlyFeelProblems(model));
   return out;
 }
 
@@ -158,8 +201,9 @@ export async function validateBpmn(
   xml: string,
   hasWorker: (type: string) => boolean,
   target: 'embedded' | 'zeebe' = 'embedded',
+  limits: BpmnLimits = DEFAULT_BPMN_LIMITS,
 ): Promise<{ problems: ValidationProblem[]; model?: ParsedModel }> {
-  const xmlProblems = checkXml(xml);
+  const xmlProblems = checkXml(xml, limits);
   if (xmlProblems.length) return { problems: xmlProblems };
   let model: ParsedModel;
   try {
@@ -174,6 +218,6 @@ export async function validateBpmn(
     elementId: w.elementId,
   }));
   problems.push(...(await lintCamunda(model)));
-  problems.push(...engineProblems(model, hasWorker, target));
+  problems.push(...engineProblems(model, hasWorker, target, limits));
   return { problems, model };
 }
