@@ -164,6 +164,10 @@ export class EnvironmentVariables {
   TSA_URL?: string;
 
   @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+[^/\s]$/, { message: 'PUBLIC_URL must look like https://hoso.example.gov.vn (no trailing /)' })
+  PUBLIC_URL?: string;
+
+  @IsOptional()
   @IsString()
   PUBLIC_HOLIDAYS?: string;
 }
@@ -214,6 +218,8 @@ export interface AppConfig {
    */
   backgroundWork: boolean;
   tsaUrl?: string;
+  /** Base URL others reach this server at: named in certificates (CRL, OCSP). */
+  publicUrl: string;
   /** Public holidays (yyyy-MM-dd) skipped when counting working days. */
   publicHolidays: string[];
   /** BACKUP_* (modules/backup/backup-config.ts). */
@@ -303,6 +309,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tsaUrl: raw.TSA_URL,
     backup: loadBackupConfig({ dataDir }, env),
     digitization: digitization!,
+    publicUrl: raw.PUBLIC_URL ?? `http://localhost:${raw.PORT ?? 3000}`,
     publicHolidays: [
       ...holidays,
       ...[year - 1, year, year + 1].flatMap((y) => DEFAULT_HOLIDAYS.map((d) => `${y}-${d}`)),

@@ -1,5 +1,5 @@
-import { tenancyEn } from './tenancy.en.js';
 import { recordsEn } from './records.en.js';
+import { tenancyEn } from './tenancy.en.js';
 import type { MessageKey } from './vi.js';
 import { backupEn } from './backup.en.js';
 import { digitizationEn } from './digitization.en.js';
@@ -7,9 +7,9 @@ import { digitizationEn } from './digitization.en.js';
 /** English catalogue: every key of vi.ts. */
 export const en: Record<MessageKey, string> = {
   ...backupEn,
-  ...tenancyEn,
   ...recordsEn,
   ...digitizationEn,
+  ...tenancyEn,
   appName: 'hoso',
   appTitle: 'Documents and work files',
   language: 'Language',

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { formatViDate } from '../../common/business-time.js';
+import { letterSubject } from '../../common/vietnamese.js';
 import { Clock } from '../../common/clock.js';
 import { RegistersService } from '../registers/index.js';
 import { assertOwnAgency, boundId, type JobContext } from '../workflow/index.js';
@@ -127,7 +128,7 @@ export class OutgoingWorkers {
       columns: {
         numberNotation: '',
         date: formatViDate(now, this.config.timezone),
-        typeAndSubject: d.typeCode === 'CV' ? `Công văn V/v ${d.subject}` : `${d.typeName} ${d.subject}`,
+        typeAndSubject: d.typeCode === 'CV' ? `Công văn ${letterSubject(d.subject)}` : `${d.typeName} ${d.subject}`,
         signer: [d.signerAuthority, d.signerName].filter(Boolean).join(' '),
         recipients: [...recipients.map((a) => a.name), ...(d.externalRecipients ?? [])].join('; '),
         copyHolder: ['VT', unit?.abbreviation].filter(Boolean).join(', '),

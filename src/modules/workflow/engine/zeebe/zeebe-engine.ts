@@ -42,17 +42,6 @@ export interface ZeebeEngineOptions {
   pollTimeoutMs?: number;
 }
 
-/** The instance's agency and object as the server set them at start (variables no deployed model may write). */
-export function boundOfJob(v: Record<string, unknown>): Pick<JobContext, 'agencyId' | 'object'> {
-  const str = (x: unknown) => (typeof x === 'string' && x ? x : null);
-  const doc = str(v.documentId);
-  const dossier = str(v.dossierId);
-  return {
-    agencyId: str(v.agencyId),
-    object: doc ? { type: 'document', id: doc } : dossier ? { type: 'dossier', id: dossier } : null,
-  };
-}
-
 /**
  * The forms of processes/forms that the user tasks of a BPMN link (`zeebe:formDefinition formId`): deployed with
  * it, so Camunda 8.8 never raises FORM_NOT_FOUND for a form hoso ships.
@@ -65,6 +54,17 @@ export function linkedForms(xml: string): DeployResource[] {
     if (file && existsSync(file)) out.push({ name: `${id}.form`, content: readFileSync(file) });
   }
   return out;
+}
+
+/** The instance's agency and object as the server set them at start (variables no deployed model may write). */
+export function boundOfJob(v: Record<string, unknown>): Pick<JobContext, 'agencyId' | 'object'> {
+  const str = (x: unknown) => (typeof x === 'string' && x ? x : null);
+  const doc = str(v.documentId);
+  const dossier = str(v.dossierId);
+  return {
+    agencyId: str(v.agencyId),
+    object: doc ? { type: 'document', id: doc } : dossier ? { type: 'dossier', id: dossier } : null,
+  };
 }
 
 const date = (v: unknown) => (typeof v === 'string' && v && !Number.isNaN(Date.parse(v)) ? new Date(v) : null);
