@@ -3,6 +3,12 @@ import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
+import { loadBackupConfig, type BackupConfig } from '../modules/backup/backup-config.js';
+import {
+  digitizationConfig,
+  DigitizationConfigError,
+  type DigitizationConfig,
+} from '../modules/digitization/digitization-config.js';
 import {
   IsBoolean,
   IsIn,
@@ -171,6 +177,12 @@ export class EnvironmentVariables {
   TSA_URL?: string;
 
   @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+[^/\s]$/, {
+    message: 'PUBLIC_URL must look like https://hoso.example.gov.vn (no trailing /)',
+  })
+  PUBLIC_URL?: string;
+
+  @IsOptional()
   @IsString()
   PUBLIC_HOLIDAYS?: string;
 }
@@ -223,8 +235,14 @@ export interface AppConfig {
    */
   backgroundWork: boolean;
   tsaUrl?: string;
+  /** Base URL others reach this server at: named in certificates (CRL, OCSP). */
+  publicUrl: string;
   /** Public holidays (yyyy-MM-dd) skipped when counting working days. */
   publicHolidays: string[];
+  /** BACKUP_* (modules/backup/backup-config.ts). */
+  backup: BackupConfig;
+  /** OCR, consume folders and the digitization queue (modules/digitization/digitization-config.ts). */
+  digitization: DigitizationConfig;
 }
 
 export class ConfigError extends Error {
@@ -255,6 +273,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(h)) problems.push(`PUBLIC_HOLIDAYS: "${h}" is not yyyy-MM-dd`);
   if (raw.HOSO_ADMIN_USERNAME && !raw.HOSO_ADMIN_PASSWORD)
     problems.push('HOSO_ADMIN_PASSWORD is required with HOSO_ADMIN_USERNAME');
+  let digitization: DigitizationConfig | undefined;
+  try {
+    digitization = digitizationConfig(env);
+  } catch (e) {
+    problems.push(...(e as DigitizationConfigError).problems);
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = resolve(raw.DATA_DIR ?? './data');
@@ -305,6 +329,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     httpWorkerSemiSpaceMb: raw.HTTP_WORKER_SEMI_SPACE_MB ?? DEFAULT_SEMI_SPACE_MB,
     backgroundWork: raw.HOSO_BACKGROUND_WORK ?? true,
     tsaUrl: raw.TSA_URL,
+    backup: loadBackupConfig({ dataDir }, env),
+    digitization: digitization!,
+    publicUrl: raw.PUBLIC_URL ?? `http://localhost:${raw.PORT ?? 3000}`,
     publicHolidays: [
       ...holidays,
       ...[year - 1, year, year + 1].flatMap((y) => DEFAULT_HOLIDAYS.map((d) => `${y}-${d}`)),
