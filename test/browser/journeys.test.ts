@@ -116,6 +116,11 @@ describe('journeys per role (acceptance of issue 7)', { skip: skipNoChromium }, 
     await login(tab, app, 'chutich');
     await openFromInbox(tab, 'Của tôi', 'Ký số văn bản', 'Kế hoạch chuyển đổi số');
     await page.getByTestId('pdf-frame').waitFor();
+    // the frame opens the PDF with a download ticket, never the session token (issue 22, item 8)
+    const src = (await page.getByTestId('pdf-frame').getAttribute('src')) ?? '';
+    assert.match(src, /\/pdf\?ticket=/);
+    assert.ok(!src.includes('access_token'));
+    await page.getByTestId('reviewed-draft').waitFor();
     await page.locator('input[name=decision][value=approve]').check();
     await page.locator('#f-pin').fill('hoso-demo');
     await shot(tab, 'leader-sign');
