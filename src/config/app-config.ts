@@ -3,6 +3,12 @@ import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
+import { loadBackupConfig, type BackupConfig } from '../modules/backup/backup-config.js';
+import {
+  digitizationConfig,
+  DigitizationConfigError,
+  type DigitizationConfig,
+} from '../modules/digitization/digitization-config.js';
 import {
   IsBoolean,
   IsIn,
@@ -101,6 +107,19 @@ export class EnvironmentVariables {
   @Max(1000)
   LOGIN_MAX_ATTEMPTS?: number;
 
+  /**
+   * Proxies whose X-Forwarded-For is believed (login throttling keys on the client it names): `loopback`,
+   * `linklocal`, `uniquelocal`, IP addresses or CIDR ranges, comma-separated. Unset: none, the socket address.
+   */
+  @IsOptional()
+  @Matches(
+    /^\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?))*\s*$/,
+    {
+      message: 'TRUST_PROXY must be loopback, linklocal, uniquelocal, IP addresses or CIDR ranges, comma-separated',
+    },
+  )
+  TRUST_PROXY?: string;
+
   @IsOptional()
   @Transform(toInt)
   @IsInt()
@@ -189,6 +208,8 @@ export interface AppConfig {
   admin?: { username: string; password: string };
   production: boolean;
   loginMaxAttempts: number;
+  /** Trusted proxies (express `trust proxy` list), or false: X-Forwarded-For is ignored. */
+  trustProxy: string[] | false;
   uploadMaxBytes: number;
   /** HTTP worker processes (node:cluster) started by main.ts; 1 = no cluster. */
   httpWorkers: number;
@@ -216,6 +237,10 @@ export interface AppConfig {
   publicUrl: string;
   /** Public holidays (yyyy-MM-dd) skipped when counting working days. */
   publicHolidays: string[];
+  /** BACKUP_* (modules/backup/backup-config.ts). */
+  backup: BackupConfig;
+  /** OCR, consume folders and the digitization queue (modules/digitization/digitization-config.ts). */
+  digitization: DigitizationConfig;
 }
 
 export class ConfigError extends Error {
@@ -246,6 +271,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(h)) problems.push(`PUBLIC_HOLIDAYS: "${h}" is not yyyy-MM-dd`);
   if (raw.HOSO_ADMIN_USERNAME && !raw.HOSO_ADMIN_PASSWORD)
     problems.push('HOSO_ADMIN_PASSWORD is required with HOSO_ADMIN_USERNAME');
+  let digitization: DigitizationConfig | undefined;
+  try {
+    digitization = digitizationConfig(env);
+  } catch (e) {
+    problems.push(...(e as DigitizationConfigError).problems);
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = resolve(raw.DATA_DIR ?? './data');
@@ -284,6 +315,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       : undefined,
     production,
     loginMaxAttempts: raw.LOGIN_MAX_ATTEMPTS ?? 5,
+    trustProxy: raw.TRUST_PROXY
+      ? raw.TRUST_PROXY.split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : false,
     uploadMaxBytes: (raw.UPLOAD_MAX_MB ?? 25) * 1024 * 1024,
     httpWorkers: raw.HTTP_WORKERS ?? 1,
     httpWorkerHeapMb: raw.HTTP_WORKER_HEAP_MB ?? 0,
@@ -291,6 +327,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     httpWorkerSemiSpaceMb: raw.HTTP_WORKER_SEMI_SPACE_MB ?? DEFAULT_SEMI_SPACE_MB,
     backgroundWork: raw.HOSO_BACKGROUND_WORK ?? true,
     tsaUrl: raw.TSA_URL,
+    backup: loadBackupConfig({ dataDir }, env),
+    digitization: digitization!,
     publicUrl: raw.PUBLIC_URL ?? `http://localhost:${raw.PORT ?? 3000}`,
     publicHolidays: [
       ...holidays,
