@@ -177,7 +177,9 @@ export class EnvironmentVariables {
   TSA_URL?: string;
 
   @IsOptional()
-  @Matches(/^https?:\/\/[^\s]+[^/\s]$/, { message: 'PUBLIC_URL must look like https://hoso.example.gov.vn (no trailing /)' })
+  @Matches(/^https?:\/\/[^\s]+[^/\s]$/, {
+    message: 'PUBLIC_URL must look like https://hoso.example.gov.vn (no trailing /)',
+  })
   PUBLIC_URL?: string;
 
   @IsOptional()
