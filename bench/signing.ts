@@ -13,7 +13,8 @@ import { TransactionService } from '../src/database/transaction.service.js';
 /**
  * npm run bench:signing: signatures per second on a 10-page A4 document (Tinos embedded, as generated
  * documents are), for the signer's signature and for the agency signature over it (incremental update, which
- * also verifies the personal signature first), and verification time (p50) of the doubly signed file. One
+ * also verifies the personal signature first), each without and with the built-in TSA's time-stamp; adding the
+ * long-term validation data at transfer (PAdES B-LTA); verification time (p50) of the signed files. One
  * process, the demo CA (ECDSA P-256 keys, PIN unlock = one scrypt N=2^15). Env: BENCH_SIGNATURES (default 20).
  */
 const N = Number(process.env.BENCH_SIGNATURES ?? 20);
@@ -74,10 +75,7 @@ async function main(): Promise<void> {
     const pdf = await tenPages();
     const pin = config.demoPassword;
     const person = () => signing.signAsPerson({ pdf, userId: leader.id, pin, reason: 'bench' });
-    await person(); // warm-up (fonts, JIT)
-    const p = await timed(N, person);
-    const signed = p.last.pdf;
-    const agency = () =>
+    const agencyOver = (signed: Buffer) => () =>
       signing.signAsAgency({
         pdf: signed,
         agencyId: clerk.agencyId,
@@ -86,35 +84,59 @@ async function main(): Promise<void> {
         notation: 'QĐ-UBND',
         mode: 'seal-over-signature',
       });
-    const a = await timed(N, agency);
+    const rate = (r: { total: number }, n = N) => round((n * 1000) / r.total, 2);
+    // Side by side in one run: without time-stamps (the figure before issue 24), with the built-in TSA's
+    // RFC 3161 time-stamp on every signature (now the default), and adding the validation data (DSS: certificates,
+    // CRL, OCSP) plus a document time-stamp at transfer (PAdES B-LTA).
+    config.tsaUrl = 'none';
+    await person(); // warm-up (fonts, JIT)
+    const p0 = await timed(N, person);
+    const a0 = await timed(N, agencyOver(p0.last.pdf));
+    config.tsaUrl = undefined;
+    await person();
+    const p = await timed(N, person);
+    const a = await timed(N, agencyOver(p.last.pdf));
     const both = a.last.pdf;
+    const ltv = await timed(N, () => signing.addLongTermValidation(both));
     const v = await timed(N * 2, () => signing.verifyPdf(both));
+    const vl = await timed(N, () => signing.verifyPdf(ltv.last));
     const t4 = performance.now();
     await Promise.all(Array.from({ length: N }, person));
     const concurrent = (N * 1000) / (performance.now() - t4);
     const result = {
-      document: { pages: 10, bytes: pdf.length, signedBytes: signed.length, bothSignedBytes: both.length },
-      person: {
-        perSecond: round((N * 1000) / p.total, 2),
-        p50Ms: round(pct(p.ms, 0.5)),
-        p95Ms: round(pct(p.ms, 0.95)),
+      document: {
+        pages: 10,
+        bytes: pdf.length,
+        signedBytes: p.last.pdf.length,
+        bothSignedBytes: both.length,
+        withLtvBytes: ltv.last.length,
       },
-      agency: {
-        perSecond: round((N * 1000) / a.total, 2),
-        p50Ms: round(pct(a.ms, 0.5)),
-        p95Ms: round(pct(a.ms, 0.95)),
+      withoutTimestamp: {
+        person: { perSecond: rate(p0), p50Ms: round(pct(p0.ms, 0.5)) },
+        agency: { perSecond: rate(a0), p50Ms: round(pct(a0.ms, 0.5)) },
       },
+      person: { perSecond: rate(p), p50Ms: round(pct(p.ms, 0.5)), p95Ms: round(pct(p.ms, 0.95)) },
+      agency: { perSecond: rate(a), p50Ms: round(pct(a.ms, 0.5)), p95Ms: round(pct(a.ms, 0.95)) },
+      ltvAtTransfer: { perSecond: rate(ltv), p50Ms: round(pct(ltv.ms, 0.5)), p95Ms: round(pct(ltv.ms, 0.95)) },
       personConcurrent: { concurrency: N, perSecond: round(concurrent, 2) },
       verify: { signatures: 2, p50Ms: round(pct(v.ms, 0.5)), p95Ms: round(pct(v.ms, 0.95)) },
+      verifyLta: { signatures: 3, p50Ms: round(pct(vl.ms, 0.5)), p95Ms: round(pct(vl.ms, 0.95)) },
       samples: N,
       node: process.version,
       at: new Date().toISOString(),
     };
     const summary = [
-      { metric: 'person signatures/s (10 pages, sequential)', value: result.person.perSecond },
-      { metric: 'agency signatures/s (10 pages, sequential)', value: result.agency.perSecond },
-      { metric: `person signatures/s (${N} concurrent)`, value: result.personConcurrent.perSecond },
+      {
+        metric: 'person signatures/s without time-stamp (10 pages, sequential)',
+        value: result.withoutTimestamp.person.perSecond,
+      },
+      { metric: 'person signatures/s with time-stamp (10 pages, sequential)', value: result.person.perSecond },
+      { metric: 'agency signatures/s without time-stamp', value: result.withoutTimestamp.agency.perSecond },
+      { metric: 'agency signatures/s with time-stamp', value: result.agency.perSecond },
+      { metric: 'LTV (DSS + document time-stamp) at transfer /s', value: result.ltvAtTransfer.perSecond },
+      { metric: `person signatures/s with time-stamp (${N} concurrent)`, value: result.personConcurrent.perSecond },
       { metric: 'verification p50 ms (2 signatures)', value: result.verify.p50Ms },
+      { metric: 'verification p50 ms (B-LTA: 2 signatures + document time-stamp)', value: result.verifyLta.p50Ms },
     ];
     mkdirSync(RESULTS, { recursive: true });
     writeFileSync(join(RESULTS, 'signing.json'), JSON.stringify({ summary, ...result }, null, 2));

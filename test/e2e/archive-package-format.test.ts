@@ -209,7 +209,8 @@ describe('archive package format (BagIt ZIP)', () => {
       const history = JSON.parse(file('history.json').toString());
       const meta = JSON.parse(file('metadata.json').toString());
       assert.equal(history.documents[0].notation, '02/TB-SNV');
-      assert.equal(history.documents[0].notation, meta.documents[0].CodeNotation);
+      // metadata splits it into number and notation (appendix VI §I fields 4–5): they agree, no doubled number
+      assert.equal(history.documents[0].notation, `${meta.documents[0].CodeNumber}/${meta.documents[0].CodeNotation}`);
     },
   );
 });
