@@ -20,12 +20,14 @@ import { TransfersPage } from './pages/transfers.js';
 import { UsersPage } from './pages/users.js';
 import { AccountPage } from './pages/account.js';
 import { AuditPage } from './pages/audit.js';
+import { BackupsPage } from './pages/backups.js';
 import { ProcessesPage } from './pages/processes.js';
 
 // bpmn-js and chart.js are large: load them only on the screens that need them.
 const EditorPage = lazy(() => import('./pages/process-editor.js'));
 const InstancePage = lazy(() => import('./pages/instance.js'));
 const StatsPage = lazy(() => import('./pages/stats.js'));
+const HandlingReportPage = lazy(() => import('./pages/handling-report.js'));
 
 interface NavItem {
   to: string;
@@ -44,10 +46,16 @@ const NAV: NavItem[] = [
   { to: '/file-plan', key: 'nav.filePlan', show: (m) => hasRole(m, 'clerk', 'archivist', 'leader') },
   { to: '/transfers', key: 'nav.transfers', show: (m) => hasRole(m, 'archivist', 'clerk') },
   { to: '/board', key: 'nav.board', show: (m) => hasRole(m, 'leader', 'deputy-leader', 'unit-head') },
+  {
+    to: '/reports/handling',
+    key: 'nav.handling',
+    show: (m) => hasRole(m, 'leader', 'deputy-leader', 'unit-head', 'clerk'),
+  },
   { to: '/stats', key: 'nav.stats', show: (m) => hasRole(m, 'leader', 'deputy-leader', 'admin') },
   { to: '/processes', key: 'nav.processes', show: (m) => hasRole(m, 'process-admin', 'admin') },
   { to: '/users', key: 'nav.users', show: (m) => m.permissions.includes('organizations.manage') },
   { to: '/audit', key: 'nav.audit', show: (m) => m.permissions.includes('audit.read') },
+  { to: '/backups', key: 'nav.backups', show: (m) => hasRole(m, 'admin') },
 ];
 
 function route(path: string): ReactNode {
@@ -66,9 +74,11 @@ function route(path: string): ReactNode {
   if (path === '/transfers') return <TransfersPage />;
   if (path === '/board') return <BoardPage />;
   if (path === '/stats') return <StatsPage />;
+  if (path === '/reports/handling') return <HandlingReportPage />;
   if (path === '/processes') return <ProcessesPage />;
   if (path === '/users') return <UsersPage />;
   if (path === '/audit') return <AuditPage />;
+  if (path === '/backups') return <BackupsPage />;
   if (path === '/account') return <AccountPage />;
   if (path === '/processes/new') return <EditorPage />;
   if ((p = match('/processes/:processId/edit', path))) return <EditorPage processId={p.processId} />;

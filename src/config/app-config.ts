@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
+import { loadBackupConfig, type BackupConfig } from '../modules/backup/backup-config.js';
 import {
   digitizationConfig,
   DigitizationConfigError,
@@ -217,6 +218,8 @@ export interface AppConfig {
   publicHolidays: string[];
   /** OCR, consume folders and the digitization queue (modules/digitization/digitization-config.ts). */
   digitization: DigitizationConfig;
+  /** BACKUP_* (modules/backup/backup-config.ts). */
+  backup: BackupConfig;
 }
 
 export class ConfigError extends Error {
@@ -299,6 +302,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     backgroundWork: raw.HOSO_BACKGROUND_WORK ?? true,
     tsaUrl: raw.TSA_URL,
     digitization: digitization!,
+    backup: loadBackupConfig({ dataDir }, env),
     publicHolidays: [
       ...holidays,
       ...[year - 1, year, year + 1].flatMap((y) => DEFAULT_HOLIDAYS.map((d) => `${y}-${d}`)),

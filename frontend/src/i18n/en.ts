@@ -1,9 +1,13 @@
+import { recordsEn } from './records.en.js';
 import type { MessageKey } from './vi.js';
 import { digitizationEn } from './digitization.en.js';
+import { backupEn } from './backup.en.js';
 
 /** English catalogue: every key of vi.ts. */
 export const en: Record<MessageKey, string> = {
+  ...backupEn,
   ...digitizationEn,
+  ...recordsEn,
   appName: 'hoso',
   appTitle: 'Documents and work files',
   language: 'Language',

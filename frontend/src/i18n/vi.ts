@@ -1,8 +1,12 @@
 import { digitizationVi } from './digitization.vi.js';
+import { backupVi } from './backup.vi.js';
+import { recordsVi } from './records.vi.js';
 
 /** Vietnamese catalogue — the default language of the app. Keys are shared with en.ts. */
 export const vi = {
+  ...backupVi,
   ...digitizationVi,
+  ...recordsVi,
   appName: 'hoso',
   appTitle: 'Quản lý văn bản và hồ sơ công việc',
   language: 'Ngôn ngữ',

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { get, upload } from '../api.js';
 import { useI18n } from '../i18n/index.js';
 import { navigate } from '../router.js';
@@ -28,6 +28,23 @@ export function NewIncomingPage() {
     urgency: '',
   });
   const set = (k: keyof typeof f, v: string) => setF((s) => ({ ...s, [k]: v }));
+  // Decree 30 appendix VI: warn of the same sender, number and date BEFORE registering (asked as the clerk types).
+  const [dups, setDups] = useState<{ id: string; arrivalNumber: number | null; subject: string }[]>([]);
+  const [dupReason, setDupReason] = useState('');
+  useEffect(() => {
+    setDups([]);
+    if (f.senderName.trim().length < 2 || !f.originalNumber.trim() || !/^\d{4}-\d{2}-\d{2}$/.test(f.originalDate))
+      return;
+    const q = new URLSearchParams({
+      senderName: f.senderName.trim(),
+      originalNumber: f.originalNumber.trim(),
+      originalDate: f.originalDate,
+    });
+    const timer = setTimeout(() => {
+      get<typeof dups>(`/api/documents/incoming/duplicates?${q}`).then(setDups, () => setDups([]));
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [f.senderName, f.originalNumber, f.originalDate]);
   const action = useAction();
   const pick = (x?: File) => {
     action.setError(undefined);
@@ -46,7 +63,10 @@ export function NewIncomingPage() {
           if (!file) return action.setError(new Error(t('errRequired', { field: t('pdfFile') })));
           const form = new FormData();
           form.append('file', file);
+          if (dups.length && dupReason.trim().length < 3)
+            return action.setError(new Error(t('errRequired', { field: t('duplicateReason') })));
           for (const [k, v] of Object.entries(f)) if (v) form.append(k, v);
+          if (dups.length) form.append('duplicateReason', dupReason.trim());
           setPct(0);
           const r = await action.run(() => upload<{ id: string }>('/api/documents/incoming', form, setPct));
           if (r) {
@@ -122,9 +142,32 @@ export function NewIncomingPage() {
             ))}
           </select>
         </Field>
+        {dups.length > 0 && (
+          <div className="alert error" role="alert" data-testid="duplicate-warning">
+            <p>{t('duplicateWarning')}</p>
+            <ul>
+              {dups.map((d) => (
+                <li key={d.id}>
+                  <a href={`/documents/${d.id}`} target="_blank" rel="noreferrer">
+                    {t('duplicateExisting', { n: d.arrivalNumber ?? '—', subject: d.subject })}
+                  </a>
+                </li>
+              ))}
+            </ul>
+            <Field label={t('duplicateReason')} id="duplicateReason" required>
+              <textarea
+                id="duplicateReason"
+                required
+                maxLength={500}
+                value={dupReason}
+                onChange={(e) => setDupReason(e.target.value)}
+              />
+            </Field>
+          </div>
+        )}
         <ErrorBox error={action.error} />
         <button type="submit" className="primary" disabled={action.busy}>
-          {t('registerIncoming')}
+          {dups.length ? t('duplicateRegisterAnyway') : t('registerIncoming')}
         </button>
       </form>
     </Page>

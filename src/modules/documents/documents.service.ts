@@ -219,6 +219,12 @@ export class DocumentsService {
       });
       const processInstanceId = await this.startIncoming(m, doc, user.id);
       const duplicates = await this.query.duplicatesOf(m, doc);
+      // Registered although already received: the clerk's reason stays in the trail (appendix VI, duplicate warning).
+      if (duplicates.length && dto.duplicateReason)
+        await this.trail.record(m, doc, { id: user.id, name: user.fullName }, 'duplicate-acknowledged', {
+          note: dto.duplicateReason,
+          data: { duplicateOf: duplicates.map((x) => x.id) },
+        });
       return { id, processInstanceId, duplicates };
     });
   }
