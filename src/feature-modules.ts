@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
-import { DigitizationModule } from './modules/digitization/digitization.module.js';
 import { BackupModule } from './modules/backup/backup.module.js';
+import { DigitizationModule } from './modules/digitization/digitization.module.js';
 import { DocumentsModule } from './modules/documents/documents.module.js';
 import { DossiersModule } from './modules/dossiers/dossiers.module.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
@@ -23,7 +23,7 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   DocumentsModule,
   DossiersModule,
   ReportsModule,
+  BackupModule,
   DigitizationModule,
   SearchModule,
-  BackupModule,
 ];

@@ -1,13 +1,17 @@
 import { recordsEn } from './records.en.js';
+import { tenancyEn } from './tenancy.en.js';
+import { securityEn } from './security.en.js';
 import type { MessageKey } from './vi.js';
-import { digitizationEn } from './digitization.en.js';
 import { backupEn } from './backup.en.js';
+import { digitizationEn } from './digitization.en.js';
 
 /** English catalogue: every key of vi.ts. */
 export const en: Record<MessageKey, string> = {
   ...backupEn,
-  ...digitizationEn,
   ...recordsEn,
+  ...digitizationEn,
+  ...tenancyEn,
+  ...securityEn,
   appName: 'hoso',
   appTitle: 'Documents and work files',
   language: 'Language',
