@@ -129,7 +129,12 @@ async function main(): Promise<void> {
         loadAverage: loadavg()[0],
         raw: { seconds: rawSeconds, pagesPerMinute: Math.round((FILES / rawSeconds) * 60 * 10) / 10 },
         hoso: { seconds: hosoSeconds, pagesPerMinute: Math.round((FILES / hosoSeconds) * 60 * 10) / 10 },
+        summary: [] as { metric: string; value: number }[],
       };
+      out.summary.push(
+        { metric: 'OCR pages/min, raw ocrmypdf', value: out.raw.pagesPerMinute },
+        { metric: "OCR pages/min, through hoso's queue", value: out.hoso.pagesPerMinute },
+      );
       console.log(JSON.stringify(out));
       mkdirSync(RESULTS_DIR, { recursive: true });
       writeFileSync(join(RESULTS_DIR, 'ocr.json'), JSON.stringify(out, null, 2));
