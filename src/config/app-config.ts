@@ -5,6 +5,11 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
 import { loadBackupConfig, type BackupConfig } from '../modules/backup/backup-config.js';
 import {
+  digitizationConfig,
+  DigitizationConfigError,
+  type DigitizationConfig,
+} from '../modules/digitization/digitization-config.js';
+import {
   IsBoolean,
   IsIn,
   IsInt,
@@ -213,6 +218,8 @@ export interface AppConfig {
   publicHolidays: string[];
   /** BACKUP_* (modules/backup/backup-config.ts). */
   backup: BackupConfig;
+  /** OCR, consume folders and the digitization queue (modules/digitization/digitization-config.ts). */
+  digitization: DigitizationConfig;
 }
 
 export class ConfigError extends Error {
@@ -243,6 +250,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(h)) problems.push(`PUBLIC_HOLIDAYS: "${h}" is not yyyy-MM-dd`);
   if (raw.HOSO_ADMIN_USERNAME && !raw.HOSO_ADMIN_PASSWORD)
     problems.push('HOSO_ADMIN_PASSWORD is required with HOSO_ADMIN_USERNAME');
+  let digitization: DigitizationConfig | undefined;
+  try {
+    digitization = digitizationConfig(env);
+  } catch (e) {
+    problems.push(...(e as DigitizationConfigError).problems);
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = resolve(raw.DATA_DIR ?? './data');
@@ -289,6 +302,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     backgroundWork: raw.HOSO_BACKGROUND_WORK ?? true,
     tsaUrl: raw.TSA_URL,
     backup: loadBackupConfig({ dataDir }, env),
+    digitization: digitization!,
     publicHolidays: [
       ...holidays,
       ...[year - 1, year, year + 1].flatMap((y) => DEFAULT_HOLIDAYS.map((d) => `${y}-${d}`)),

@@ -1,9 +1,13 @@
+import { recordsEn } from './records.en.js';
 import type { MessageKey } from './vi.js';
 import { backupEn } from './backup.en.js';
+import { digitizationEn } from './digitization.en.js';
 
 /** English catalogue: every key of vi.ts. */
 export const en: Record<MessageKey, string> = {
   ...backupEn,
+  ...recordsEn,
+  ...digitizationEn,
   appName: 'hoso',
   appTitle: 'Documents and work files',
   language: 'Language',

@@ -4,6 +4,7 @@ import { fmtDate, fmtDateTime } from '../format.js';
 import { useI18n } from '../i18n/index.js';
 import { ErrorBox, Field, Link, Loading, Notice, Page, UrgencyBadge, useAction, useLoad } from '../components/ui.js';
 import { PdfPane } from './task.js';
+import { ContentJobs } from '../components/content-jobs.js';
 import type { DocumentItem } from './documents.js';
 
 interface DocumentDetail extends DocumentItem {
@@ -99,6 +100,7 @@ export function DocumentPage({ id }: { id: string }) {
               </li>
             ))}
           </ul>
+          <ContentJobs documentId={id} />
           <h2>{t('history')}</h2>
           <ErrorBox error={hist.error} />
           <ol className="history">

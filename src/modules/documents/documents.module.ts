@@ -10,6 +10,10 @@ import { Directory } from './directory.js';
 import { DocumentHooks } from './document-hooks.service.js';
 import { DocumentPdfService } from './document-pdf.service.js';
 import { DocumentQueryService } from './document-query.service.js';
+import { DocumentRecordsController } from './document-records.controller.js';
+import { DocumentRecordsService } from './document-records.service.js';
+import { HandlingReportController } from './handling-report.controller.js';
+import { HandlingReportService } from './handling-report.service.js';
 import { DocumentRenderService } from './document-render.service.js';
 import { DocumentTrail } from './document-trail.service.js';
 import { DocumentsController } from './documents.controller.js';
@@ -24,7 +28,7 @@ import { SecretDocumentsResolver } from './secret-documents.resolver.js';
 
 @Module({
   imports: [RegistersModule],
-  controllers: [DocumentsController],
+  controllers: [DocumentsController, DocumentRecordsController, HandlingReportController],
   providers: [
     EngineRef,
     DocumentAccessPolicy,
@@ -32,6 +36,8 @@ import { SecretDocumentsResolver } from './secret-documents.resolver.js';
     DocumentTrail,
     DocumentQueryService,
     DocumentsService,
+    DocumentRecordsService,
+    HandlingReportService,
     DocumentRenderService,
     DocumentPdfService,
     InternalIssuance,

@@ -78,7 +78,7 @@ export class DossierExportService {
       return {
         contentType: 'application/xml; charset=utf-8',
         filename: `${base}.xml`,
-        data: Buffer.from(metadataXml(meta, documents, { FileCodeText: d.code })),
+        data: Buffer.from(metadataXml(meta, documents, { FileCodeText: d.code, secrecy: d.secrecy })),
       };
     }
     const out = await PDFDocument.create();

@@ -6,6 +6,7 @@ import { buildDocumentIndex, chronological } from '../dossier-closing.service.js
 import { retentionLabel } from '../retention.js';
 import { documentMetadata, metadataXml, safeName } from './archival-metadata.js';
 import { buildBag } from './bagit.js';
+import { METADATA_XSD, METADATA_XSD_NAME } from './metadata-schema.js';
 import { renderTablePdf } from './pdf-table.js';
 import type { ZipEntry } from './zip.js';
 
@@ -109,7 +110,8 @@ export async function buildTransferPackage(input: PackageInput): Promise<Buffer>
         name: `${dir}/metadata.json`,
         data: Buffer.from(JSON.stringify({ dossier: meta, documents: docsMeta }, null, 2)),
       },
-      { name: `${dir}/metadata.xml`, data: Buffer.from(metadataXml(meta, docsMeta)) },
+      { name: `${dir}/metadata.xml`, data: Buffer.from(metadataXml(meta, docsMeta, { secrecy: d.secrecy })) },
+      { name: `${dir}/${METADATA_XSD_NAME}`, data: Buffer.from(METADATA_XSD) },
       {
         name: `${dir}/history.json`,
         data: Buffer.from(

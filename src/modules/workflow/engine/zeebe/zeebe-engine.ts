@@ -1,7 +1,9 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../../../../common/clock.js';
 import { lazyRequire } from '../../../../common/lazy-require.js';
+import { formFile } from '../../../../common/process-files.js';
 import { isUniqueViolation } from '../../../../database/db-errors.js';
 import { TransactionService } from '../../../../database/transaction.service.js';
 import { WorkflowAppliedJobEntity } from '../../workflow-wait.entity.js';
@@ -34,6 +36,20 @@ export interface ZeebeEngineOptions {
   messageTtlMs?: number;
   /** Long-poll timeout of job activation (ms). */
   pollTimeoutMs?: number;
+}
+
+/**
+ * The forms of processes/forms that the user tasks of a BPMN link (`zeebe:formDefinition formId`): deployed with
+ * it, so Camunda 8.8 never raises FORM_NOT_FOUND for a form hoso ships.
+ */
+export function linkedForms(xml: string): DeployResource[] {
+  const ids = new Set([...xml.matchAll(/<zeebe:formDefinition\b[^>]*\bformId="([^"]+)"/g)].map((m) => m[1]));
+  const out: DeployResource[] = [];
+  for (const id of ids) {
+    const file = formFile(id);
+    if (file && existsSync(file)) out.push({ name: `${id}.form`, content: readFileSync(file) });
+  }
+  return out;
 }
 
 const date = (v: unknown) => (typeof v === 'string' && v && !Number.isNaN(Date.parse(v)) ? new Date(v) : null);
@@ -121,7 +137,7 @@ export class ZeebeWorkflowEngine extends WorkflowEngine {
     } = {},
   ): Promise<DeployResult> {
     this.startWorkers();
-    const { resources = [], tenantId, ...rest } = opts;
+    const { resources = linkedForms(xml), tenantId, ...rest } = opts;
     return this.definitions.deploy(xml, (t) => this.workers.has(t), {
       ...rest,
       target: 'zeebe',
