@@ -1,4 +1,6 @@
 import { recordsEn } from './records.en.js';
+import { tenancyEn } from './tenancy.en.js';
+import { securityEn } from './security.en.js';
 import type { MessageKey } from './vi.js';
 import { backupEn } from './backup.en.js';
 import { digitizationEn } from './digitization.en.js';
@@ -8,6 +10,8 @@ export const en: Record<MessageKey, string> = {
   ...backupEn,
   ...recordsEn,
   ...digitizationEn,
+  ...tenancyEn,
+  ...securityEn,
   appName: 'hoso',
   appTitle: 'Documents and work files',
   language: 'Language',

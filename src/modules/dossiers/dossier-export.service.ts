@@ -1,3 +1,4 @@
+import { makePdfA } from '../../common/pdfa.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { PDFDocument } from 'pdf-lib';
 import { formatViDate } from '../../common/business-time.js';
@@ -82,8 +83,7 @@ export class DossierExportService {
       };
     }
     const out = await PDFDocument.create();
-    out.setCreationDate(now);
-    out.setTitle(d.title.normalize('NFC'));
+    makePdfA(out, { title: d.title, createdAt: now, language: 'vi-VN' });
     const cover = await renderTablePdf({
       heading: [agency.name.toUpperCase()],
       title: 'HỒ SƠ',
