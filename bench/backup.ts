@@ -41,6 +41,8 @@ function du(path: string): number {
   return readdirSync(path).reduce((n, f) => n + du(join(path, f)), 0);
 }
 
+const mb = (n: number) => Math.round(n / 1e5) / 10;
+
 async function timed<T>(work: () => Promise<T> | T): Promise<[T, number]> {
   const t0 = process.hrtime.bigint();
   const r = await work();
@@ -89,7 +91,13 @@ async function main(): Promise<void> {
       if (!report.ok) throw new Error(`restore failed: ${report.problems.join('; ')}`);
 
       // the raw comparison on the same machine, in the same run
-      let raw: Record<string, number>;
+      let raw: {
+        rawCopyMs?: number;
+        rawCopyBytes?: number;
+        mariadbDumpMs?: number;
+        mariadbDumpBytes?: number;
+        contentDirBytes?: number;
+      };
       if (!mysql) {
         const copy = join(work, 'raw');
         const [, copyMs] = await timed(() => {
@@ -134,7 +142,31 @@ async function main(): Promise<void> {
   }
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, process.env.BENCH_DATABASE_URL ? 'backup-mysql.json' : 'backup.json');
-  writeFileSync(file, JSON.stringify({ ...header, results }, null, 2) + '\n');
+  const summary = results.flatMap((r) => [
+    {
+      metric: `full backup at ${r.documents} documents (s / MB)`,
+      value: `${r.fullBackupMs / 1000} / ${mb(r.fullBackupBytes)}`,
+    },
+    {
+      metric: `incremental, 1 % new files (s / MB)`,
+      value: `${r.incrementalBackupMs / 1000} / ${mb(r.incrementalBackupBytes)}`,
+    },
+    { metric: `restore of full + incremental (s)`, value: r.restoreMs / 1000 },
+    ...(r.rawCopyMs !== undefined
+      ? [
+          {
+            metric: 'raw copy of the database file + content (s / MB)',
+            value: `${r.rawCopyMs / 1000} / ${mb(r.rawCopyBytes!)}`,
+          },
+        ]
+      : [
+          {
+            metric: 'mariadb-dump --single-transaction (s / MB)',
+            value: `${r.mariadbDumpMs! / 1000} / ${mb(r.mariadbDumpBytes!)}`,
+          },
+        ]),
+  ]);
+  writeFileSync(file, JSON.stringify({ ...header, summary, results }, null, 2) + '\n');
   console.log(`written ${file}`);
 }
 

@@ -69,6 +69,8 @@ describe('move: a backup of one database restored into the other driver', () => 
       dataDir: target.dataDir,
       databaseUrl: target.url,
       env: { SEED_DEMO_WORK: 'false' },
+      // a loaded 2-core machine (other suites at once) can take minutes to start a server
+      readyTimeoutMs: 300_000,
     });
     const moved = client(server.url);
     const view = async (call: (m: string, p: string, o: { as: string }) => Promise<{ status: number; body: any }>) => {

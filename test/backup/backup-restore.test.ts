@@ -148,7 +148,14 @@ describe('backup and restore: every acknowledged write, the audit chain, the PDF
       body: form,
     });
     assert.equal(up.status, 201, await up.text());
-    await new Promise((r) => setTimeout(r, 300));
+    // the server's own background work on the new letter (text extraction) ends before the backups compared below
+    for (let i = 0; i < 600; i++) {
+      const [{ n }] = await t.dataSource.query(
+        `SELECT count(*) AS n FROM content_job WHERE status NOT IN ('done', 'failed')`,
+      );
+      if (Number(n) === 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
 
     const inc = await take('incremental');
     assert.equal(inc.manifest.kind, 'incremental');

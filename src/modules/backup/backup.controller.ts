@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { CurrentUser, RequirePermission } from '../auth/auth.decorators.js';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -18,6 +18,7 @@ registerMessages({
 });
 
 export class StartBackupDto {
+  @ApiPropertyOptional({ enum: ['full', 'incremental'], default: 'full' })
   @IsOptional()
   @IsIn(['full', 'incremental'])
   kind?: 'full' | 'incremental';

@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile, open } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
@@ -16,27 +13,7 @@ import { BACKUP_CONFIG, type BackupConfig } from './backup-config.js';
 import { listBackups } from './backup-catalog.js';
 import type { BackupKind } from './backup-format.js';
 import { takeBackup } from './backup-writer.js';
-
-export interface BackupStatus {
-  state: 'running' | 'ok' | 'failed';
-  kind: BackupKind;
-  trigger: 'schedule' | 'admin' | 'retry';
-  startedAt: string;
-  finishedAt?: string;
-  durationMs?: number;
-  id?: string;
-  sizeBytes?: number;
-  newContentBytes?: number;
-  attempt: number;
-  error?: string;
-  /** Business date of the last scheduled run (one a day). */
-  scheduledOn?: string;
-}
-
-const STATUS = 'status.json';
-const LOCK = '.lock';
-/** A lock older than this is left by a crashed process. */
-const STALE_LOCK_MS = 12 * 3600_000;
+import { lockBackups, readStatus, unlockBackups, writeStatus, type BackupStatus } from './backup-status.js';
 
 /**
  * Backups in the running server: the daily schedule (BACKUP_SCHEDULE, in the process that does the background
@@ -78,10 +55,8 @@ export class BackupService implements OnModuleInit, OnModuleDestroy {
     if (!manageable.size || all.some((a) => !manageable.has(a.id))) throw forbidden('BACKUP_FORBIDDEN');
   }
 
-  async status(): Promise<BackupStatus | null> {
-    return readFile(join(this.config.dir, STATUS), 'utf8')
-      .then((s) => JSON.parse(s) as BackupStatus)
-      .catch(() => null);
+  status(): Promise<BackupStatus | null> {
+    return readStatus(this.config.dir);
   }
 
   async overview() {
@@ -161,15 +136,16 @@ export class BackupService implements OnModuleInit, OnModuleDestroy {
     }
     status.finishedAt = this.clock.now().toISOString();
     status.durationMs = Date.now() - t0;
+    const final = status.state === 'failed' && status.attempt > this.config.retries;
+    // the administrators are told before the status says so: whoever sees the failure can rely on the mail
+    if (final) await this.mailAdministrators(status).catch((e) => this.logger.error(e));
     await this.writeStatus(status).catch((e) => this.logger.error(e));
     await this.unlock();
-    if (status.state === 'failed') {
-      if (status.attempt <= this.config.retries) {
-        this.retryTimer = setTimeout(() => {
-          void this.retry(status).catch((e) => this.logger.error(e));
-        }, this.config.retrySeconds * 1000);
-        this.retryTimer.unref();
-      } else await this.mailAdministrators(status);
+    if (status.state === 'failed' && !final) {
+      this.retryTimer = setTimeout(() => {
+        void this.retry(status).catch((e) => this.logger.error(e));
+      }, this.config.retrySeconds * 1000);
+      this.retryTimer.unref();
     }
   }
 
@@ -226,52 +202,15 @@ export class BackupService implements OnModuleInit, OnModuleDestroy {
     await this.start(fullDue ? 'full' : 'incremental', 'schedule').catch((e) => this.logger.warn(String(e)));
   }
 
-  private async writeStatus(s: BackupStatus): Promise<void> {
-    await mkdir(this.config.dir, { recursive: true });
-    const tmp = join(this.config.dir, `${STATUS}.${process.pid}.tmp`);
-    await writeFile(tmp, JSON.stringify(s, null, 1));
-    await rename(tmp, join(this.config.dir, STATUS));
+  private writeStatus(s: BackupStatus): Promise<void> {
+    return writeStatus(this.config.dir, s);
   }
 
-  private async lock(): Promise<boolean> {
-    await mkdir(this.config.dir, { recursive: true });
-    const file = join(this.config.dir, LOCK);
-    try {
-      const f = await open(file, 'wx');
-      await f.writeFile(JSON.stringify({ pid: process.pid, at: Date.now() }));
-      await f.close();
-      return true;
-    } catch {
-      const held = await readFile(file, 'utf8')
-        .then((s) => JSON.parse(s) as { pid: number; at: number })
-        .catch(() => null);
-      if (held && Date.now() - held.at < STALE_LOCK_MS && pidAlive(held.pid)) return false;
-      await rm(file, { force: true });
-      return this.lockOnce(file);
-    }
+  private lock(): Promise<boolean> {
+    return lockBackups(this.config.dir);
   }
 
-  private async lockOnce(file: string): Promise<boolean> {
-    try {
-      const f = await open(file, 'wx');
-      await f.writeFile(JSON.stringify({ pid: process.pid, at: Date.now() }));
-      await f.close();
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  private async unlock(): Promise<void> {
-    if (existsSync(join(this.config.dir, LOCK))) await rm(join(this.config.dir, LOCK), { force: true });
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
+  private unlock(): Promise<void> {
+    return unlockBackups(this.config.dir);
   }
 }

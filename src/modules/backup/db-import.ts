@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
+import { foldKeepingOffsets, mariaIndexText } from '../search/search-text.js';
 
 const isSqlite = (ds: DataSource) => ds.options.type === 'better-sqlite3';
 const BATCH = 500;
@@ -138,4 +139,46 @@ export async function namedObjects(ds: DataSource): Promise<{ named: Set<string>
     if (Array.isArray(files)) for (const f of files) if (typeof f === 'string') destroyed.add(f);
   }
   return { named, destroyed };
+}
+
+/**
+ * Rebuilds the full-text index of page text from content_page, in the target driver's own form (the backup does
+ * not carry it: FTS5 on SQLite and a FULLTEXT table on MariaDB hold different things). Returns the pages indexed.
+ */
+export async function rebuildContentIndex(ds: DataSource): Promise<number> {
+  const sqlite = isSqlite(ds);
+  const has: { n: number | string }[] = sqlite
+    ? await ds.query(`SELECT count(*) AS n FROM sqlite_master WHERE name IN ('content_fts', 'content_page')`)
+    : await ds.query(
+        `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('content_fts', 'content_page')`,
+      );
+  if (Number(has[0].n) < 2) return 0;
+  let n = 0;
+  let last = '';
+  for (;;) {
+    const rows: { id: string; document_id: string; agency_id: string; page: number; text: string }[] = await ds.query(
+      `SELECT id, document_id, agency_id, page, text FROM content_page WHERE id > ? ORDER BY id LIMIT ${BATCH}`,
+      [last],
+    );
+    if (!rows.length) return n;
+    await ds.transaction(async (m) => {
+      for (const r of rows) {
+        const folded = foldKeepingOffsets(r.text);
+        if (sqlite)
+          await m.query('INSERT INTO content_fts (folded, page_id, document_id, page) VALUES (?, ?, ?, ?)', [
+            folded,
+            r.id,
+            r.document_id,
+            r.page,
+          ]);
+        else
+          await m.query(
+            'INSERT INTO content_fts (page_id, document_id, agency_id, page, folded) VALUES (?, ?, ?, ?, ?)',
+            [r.id, r.document_id, r.agency_id, r.page, mariaIndexText(folded)],
+          );
+      }
+    });
+    n += rows.length;
+    last = rows[rows.length - 1].id;
+  }
 }

@@ -3,8 +3,14 @@ import { DataSource, type QueryRunner } from 'typeorm';
 import type { AppConfig } from '../../config/app-config.js';
 import { SQLITE_BUSY_MS } from '../../database/data-source-options.js';
 
-/** Tables that are not data: the migration ledger is rebuilt by the target's own migrations. */
+/**
+ * Tables that are not data: the migration ledger is rebuilt by the target's own migrations, and the full-text
+ * index of page text (content_fts: FTS5 and its shadow tables on SQLite, a FULLTEXT table of `w_` words on
+ * MariaDB — a different shape per driver) is rebuilt from content_page after a restore (db-import.ts).
+ */
 const SKIPPED = new Set(['migrations', 'typeorm_metadata']);
+export const DERIVED = /^content_fts(_.*)?$/;
+const skipped = (n: string) => SKIPPED.has(n) || DERIVED.test(n);
 
 export type Row = Record<string, unknown>;
 
@@ -58,7 +64,7 @@ function sqliteSnapshot(path: string): DbSnapshot {
   ).map((r) => r.name);
   return {
     driver: 'sqlite',
-    tables: async () => names.filter((n) => !SKIPPED.has(n)),
+    tables: async () => names.filter((n) => !skipped(n)),
     migrations: async () =>
       names.includes('migrations')
         ? (conn.prepare('SELECT name FROM migrations ORDER BY id').all() as { name: string }[]).map((r) => r.name)
@@ -92,7 +98,7 @@ async function mysqlSnapshot(
   ).map((r) => r.name);
   return {
     driver: 'mysql',
-    tables: async () => names.filter((n) => !SKIPPED.has(n)),
+    tables: async () => names.filter((n) => !skipped(n)),
     migrations: async () =>
       names.includes('migrations')
         ? ((await qr.query('SELECT name FROM migrations ORDER BY id')) as { name: string }[]).map((r) => r.name)

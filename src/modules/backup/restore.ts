@@ -13,7 +13,7 @@ import { runMigrations } from '../../database/migrator.js';
 import { AuditService } from '../audit/audit.service.js';
 import { BackupCipher, isBackupId, MANIFEST, MANIFEST_MAC, manifestProblems, type Manifest } from './backup-format.js';
 import { objectPath } from './backup-writer.js';
-import { importTable, namedObjects, targetIsEmpty } from './db-import.js';
+import { importTable, namedObjects, rebuildContentIndex, targetIsEmpty } from './db-import.js';
 
 export interface RestoreOptions {
   /** A backup directory (BACKUP_DIR/<id>); its chain is found beside it. */
@@ -228,6 +228,11 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreReport> {
       } catch (e) {
         problems.push(`table ${p.table}: ${(e as Error).message}`);
       }
+    }
+    try {
+      report.counts.content_fts = await rebuildContentIndex(ds);
+    } catch (e) {
+      problems.push(`full-text index: ${(e as Error).message}`);
     }
     report.ms.database = Date.now() - t1;
 
