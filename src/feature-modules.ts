@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { DocumentsModule } from './modules/documents/documents.module.js';
+import { ExchangeModule } from './modules/exchange/exchange.module.js';
 import { DossiersModule } from './modules/dossiers/dossiers.module.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
 import { RegistersModule } from './modules/registers/registers.module.js';
@@ -19,5 +20,6 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   RegistersModule,
   DocumentsModule,
   DossiersModule,
+  ExchangeModule,
   ReportsModule,
 ];

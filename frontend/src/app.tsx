@@ -19,6 +19,7 @@ import { TransfersPage } from './pages/transfers.js';
 import { UsersPage } from './pages/users.js';
 import { AccountPage } from './pages/account.js';
 import { AuditPage } from './pages/audit.js';
+import { ExchangePage } from './pages/exchange.js';
 import { ProcessesPage } from './pages/processes.js';
 
 // bpmn-js and chart.js are large: load them only on the screens that need them.
@@ -46,6 +47,11 @@ const NAV: NavItem[] = [
   { to: '/processes', key: 'nav.processes', show: (m) => hasRole(m, 'process-admin', 'admin') },
   { to: '/users', key: 'nav.users', show: (m) => m.permissions.includes('organizations.manage') },
   { to: '/audit', key: 'nav.audit', show: (m) => m.permissions.includes('audit.read') },
+  {
+    to: '/exchange',
+    key: 'nav.exchange',
+    show: (m) => hasRole(m, 'clerk') || m.permissions.includes('organizations.manage'),
+  },
 ];
 
 function route(path: string): ReactNode {
@@ -66,6 +72,7 @@ function route(path: string): ReactNode {
   if (path === '/processes') return <ProcessesPage />;
   if (path === '/users') return <UsersPage />;
   if (path === '/audit') return <AuditPage />;
+  if (path === '/exchange') return <ExchangePage />;
   if (path === '/account') return <AccountPage />;
   if (path === '/processes/new') return <EditorPage />;
   if ((p = match('/processes/:processId/edit', path))) return <EditorPage processId={p.processId} />;

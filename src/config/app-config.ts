@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
+import { loadExchangeConfig, type ExchangeConfig } from './exchange-config.js';
 import {
   IsBoolean,
   IsIn,
@@ -210,6 +211,7 @@ export interface AppConfig {
   tsaUrl?: string;
   /** Public holidays (yyyy-MM-dd) skipped when counting working days. */
   publicHolidays: string[];
+  exchange: ExchangeConfig;
 }
 
 export class ConfigError extends Error {
@@ -240,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(h)) problems.push(`PUBLIC_HOLIDAYS: "${h}" is not yyyy-MM-dd`);
   if (raw.HOSO_ADMIN_USERNAME && !raw.HOSO_ADMIN_PASSWORD)
     problems.push('HOSO_ADMIN_PASSWORD is required with HOSO_ADMIN_USERNAME');
+  const exchange = loadExchangeConfig(env, problems);
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = resolve(raw.DATA_DIR ?? './data');
@@ -285,6 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     httpWorkerSemiSpaceMb: raw.HTTP_WORKER_SEMI_SPACE_MB ?? DEFAULT_SEMI_SPACE_MB,
     backgroundWork: raw.HOSO_BACKGROUND_WORK ?? true,
     tsaUrl: raw.TSA_URL,
+    exchange,
     publicHolidays: [
       ...holidays,
       ...[year - 1, year, year + 1].flatMap((y) => DEFAULT_HOLIDAYS.map((d) => `${y}-${d}`)),

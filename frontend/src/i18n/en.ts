@@ -1,7 +1,9 @@
+import { exchangeEn } from './exchange.en.js';
 import type { MessageKey } from './vi.js';
 
 /** English catalogue: every key of vi.ts. */
 export const en: Record<MessageKey, string> = {
+  ...exchangeEn,
   appName: 'hoso',
   appTitle: 'Documents and work files',
   language: 'Language',

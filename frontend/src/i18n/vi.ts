@@ -1,5 +1,8 @@
+import { exchangeVi } from './exchange.vi.js';
+
 /** Vietnamese catalogue — the default language of the app. Keys are shared with en.ts. */
 export const vi = {
+  ...exchangeVi,
   appName: 'hoso',
   appTitle: 'Quản lý văn bản và hồ sơ công việc',
   language: 'Ngôn ngữ',

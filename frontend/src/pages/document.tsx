@@ -3,6 +3,7 @@ import { get, upload } from '../api.js';
 import { fmtDate, fmtDateTime } from '../format.js';
 import { useI18n } from '../i18n/index.js';
 import { ErrorBox, Field, Link, Loading, Notice, Page, UrgencyBadge, useAction, useLoad } from '../components/ui.js';
+import { ExchangeTimeline } from './exchange.js';
 import { PdfPane } from './task.js';
 import type { DocumentItem } from './documents.js';
 
@@ -99,6 +100,7 @@ export function DocumentPage({ id }: { id: string }) {
               </li>
             ))}
           </ul>
+          {d.direction === 'outgoing' && d.issuedAt && <ExchangeTimeline id={id} />}
           <h2>{t('history')}</h2>
           <ErrorBox error={hist.error} />
           <ol className="history">

@@ -7,6 +7,7 @@ import { TaskCompletionHooks } from '../tasks/index.js';
 import { EngineRef } from '../workflow/index.js';
 import { RegistersModule } from '../registers/index.js';
 import { Directory } from './directory.js';
+import { DocumentEvents } from './document-events.js';
 import { DocumentHooks } from './document-hooks.service.js';
 import { DocumentPdfService } from './document-pdf.service.js';
 import { DocumentQueryService } from './document-query.service.js';
@@ -29,6 +30,7 @@ import { SecretDocumentsResolver } from './secret-documents.resolver.js';
     EngineRef,
     DocumentAccessPolicy,
     Directory,
+    DocumentEvents,
     DocumentTrail,
     DocumentQueryService,
     DocumentsService,
@@ -44,7 +46,16 @@ import { SecretDocumentsResolver } from './secret-documents.resolver.js';
     { provide: DossierDocumentSource, useClass: DocumentsForDossiers },
     DossierChoiceCheck,
   ],
-  exports: [DossierDocumentSource, DossierChoiceCheck, DocumentAccessPolicy],
+  exports: [
+    DossierDocumentSource,
+    DossierChoiceCheck,
+    DocumentAccessPolicy,
+    DocumentEvents,
+    DocumentsService,
+    DocumentTrail,
+    ProcessGateway,
+    DocumentQueryService,
+  ],
 })
 export class DocumentsModule implements OnModuleInit {
   constructor(
