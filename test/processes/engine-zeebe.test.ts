@@ -8,63 +8,28 @@ import { DefinitionStore } from '../../src/modules/workflow/engine/embedded/defi
 import { lintCamunda } from '../../src/modules/workflow/engine/embedded/validation.js';
 import { parseModel } from '../../src/modules/workflow/engine/embedded/model.js';
 import {
-  USER_TASK_JOB_TYPE,
-  userTaskFromJob,
+  userTaskFromListenerJob,
   ZeebeWorkflowEngine,
-  type ZeebeJobLike,
+  type ActivatedJob,
 } from '../../src/modules/workflow/engine/zeebe/zeebe-engine.js';
-import { BpmnError } from '../../src/modules/workflow/index.js';
-import { WorkflowAppliedJobEntity } from '../../src/modules/workflow/workflow-wait.entity.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const PROCESSES = join(__dirname, '..', '..', '..', 'processes');
 
-function fakeJob(over: Partial<ZeebeJobLike> = {}) {
-  const outcome: { kind?: string; payload?: unknown } = {};
-  const job: ZeebeJobLike = {
-    key: '2251799813685251',
-    type: 'test.zeebe',
-    processInstanceKey: '2251799813685249',
-    bpmnProcessId: 'demo',
-    processDefinitionVersion: 3,
-    elementId: 'task',
-    retries: 3,
-    customHeaders: { kind: 'x' },
-    variables: { businessKey: 'doc-9', n: 2 },
-    complete: async (v) => Object.assign(outcome, { kind: 'complete', payload: v }),
-    fail: async (c) => Object.assign(outcome, { kind: 'fail', payload: c }),
-    error: async (e) => Object.assign(outcome, { kind: 'error', payload: e }),
-    forward: () => Object.assign(outcome, { kind: 'forward' }),
-    ...over,
-  };
-  return { job, outcome };
-}
-
 /**
- * What the Zeebe adapter can prove without a broker (none can run here): construction from the SDK's environment
- * variables, job → worker mapping with the applied-job idempotency, user-task jobs → UserTaskInfo, and Camunda 8.8
- * lint of every processes/*.bpmn. Deploy/start/publish/complete against a live cluster are NOT run.
+ * What the Zeebe adapter proves without any server: construction from the SDK's environment variables, the mapping
+ * of a task listener's job to hoso's inbox contract, and Camunda 8.8 lint of every processes/*.bpmn. The calls on the
+ * wire are in engine-zeebe-wire.test.ts (against a stand-in for the cluster).
  */
 describe('Zeebe adapter (no broker)', () => {
   let t: TestApp;
   let zeebe: ZeebeWorkflowEngine;
-  let calls = 0;
   before(async () => {
     t = await startTestApp();
     const saved = { ...process.env };
-    Object.assign(process.env, {
-      ZEEBE_GRPC_ADDRESS: 'grpc://127.0.0.1:26599',
-      CAMUNDA_AUTH_STRATEGY: 'NONE',
-      CAMUNDA_SECURE_CONNECTION: 'false',
-    });
+    Object.assign(process.env, { ZEEBE_REST_ADDRESS: 'http://127.0.0.1:26599', CAMUNDA_AUTH_STRATEGY: 'NONE' });
     zeebe = new ZeebeWorkflowEngine(t.app.get(TransactionService), t.app.get(DefinitionStore), t.app.get(Clock));
     process.env = saved;
-    zeebe.registerWorker('test.zeebe', async (job) => {
-      calls++;
-      if (job.variables.n === -1) throw new BpmnError('REJECTED', 'no', { why: 'test' });
-      if (job.variables.n === -2) throw new Error('flaky');
-      return { variables: { doubled: Number(job.variables.n) * 2, by: job.headers.kind } };
-    });
   });
   after(async () => {
     await t.close();
@@ -72,62 +37,53 @@ describe('Zeebe adapter (no broker)', () => {
 
   it('constructs from the SDK environment variables without contacting a broker', async () => {
     const prev = { ...process.env };
-    Object.assign(process.env, { ZEEBE_GRPC_ADDRESS: 'grpc://127.0.0.1:26599', CAMUNDA_AUTH_STRATEGY: 'NONE' });
+    Object.assign(process.env, {
+      ZEEBE_REST_ADDRESS: 'http://127.0.0.1:26599',
+      CAMUNDA_REST_ADDRESS: 'http://127.0.0.1:26599',
+      CAMUNDA_AUTH_STRATEGY: 'NONE',
+    });
     try {
       const client = zeebe.client;
-      assert.equal(typeof client.createWorker, 'function');
-      assert.equal(typeof client.deployResource, 'function');
-      await client.close?.();
+      for (const op of ['createDeployment', 'createProcessInstance', 'completeUserTask', 'createJobWorker'] as const)
+        assert.equal(typeof client[op], 'function', op);
     } finally {
       process.env = prev;
     }
   });
 
-  it('maps a job to the worker and completes it with the output; a redelivered job key is not applied twice', async () => {
-    const first = fakeJob();
-    await zeebe.handleJob(first.job);
-    assert.deepEqual(first.outcome, { kind: 'complete', payload: { doubled: 4, by: 'x' } });
-    const again = fakeJob();
-    await zeebe.handleJob(again.job);
-    assert.deepEqual(again.outcome, { kind: 'complete', payload: { doubled: 4, by: 'x' } });
-    assert.equal(calls, 1);
-    const applied = await t.dataSource
-      .getRepository(WorkflowAppliedJobEntity)
-      .countBy({ jobKey: 'zeebe:2251799813685251' });
-    assert.equal(applied, 1);
-  });
-
-  it('a BpmnError throws the BPMN error; any other failure fails the job with one retry less', async () => {
-    const bpmn = fakeJob({ key: '11', variables: { n: -1 } });
-    await zeebe.handleJob(bpmn.job);
-    assert.deepEqual(bpmn.outcome, {
-      kind: 'error',
-      payload: { errorCode: 'REJECTED', errorMessage: 'no', variables: { why: 'test' } },
-    });
-    const flaky = fakeJob({ key: '12', variables: { n: -2 } });
-    await zeebe.handleJob(flaky.job);
-    assert.equal(flaky.outcome.kind, 'fail');
-    assert.equal((flaky.outcome.payload as { retries: number }).retries, 2);
-  });
-
-  it('maps a job-based user task (io.camunda.zeebe:userTask headers) to the inbox contract', () => {
-    const { job } = fakeJob({
-      type: USER_TASK_JOB_TYPE,
-      customHeaders: {
-        'io.camunda.zeebe:assignee': 'john.doe',
-        'io.camunda.zeebe:candidateGroups': '["sales","marketing"]',
-        'io.camunda.zeebe:formKey': 'form-key',
-        'io.camunda.zeebe:dueDate': '2030-01-02T03:04:05Z',
+  it('maps the job of a creating task listener (Camunda 8.8 user task properties) to the inbox contract', () => {
+    const job = {
+      jobKey: '2251799813685251',
+      type: 'hoso.user-task-listener',
+      kind: 'TASK_LISTENER',
+      listenerEventType: 'CREATING',
+      processInstanceKey: '2251799813685249',
+      processDefinitionId: 'demo',
+      processDefinitionVersion: 3,
+      elementId: 'task',
+      retries: 3,
+      tenantId: 'H42',
+      customHeaders: { kind: 'x' },
+      variables: { businessKey: 'doc-9' },
+      userTask: {
+        userTaskKey: '2251799813685260',
+        assignee: 'john.doe',
+        candidateGroups: ['sales', 'marketing'],
+        formKey: '2251799813685270',
+        dueDate: '2030-01-02T03:04:05Z',
       },
-    });
-    const task = userTaskFromJob(job, new Date('2026-01-01T00:00:00Z'));
-    assert.equal(task.key, '2251799813685251');
+    } as unknown as ActivatedJob;
+    const task = userTaskFromListenerJob(job, 'Ký duyệt', new Date('2026-01-01T00:00:00Z'));
+    assert.equal(task.key, '2251799813685260', 'the user task key, not the listener job key');
+    assert.equal(task.name, 'Ký duyệt');
     assert.equal(task.assignee, 'john.doe');
     assert.deepEqual(task.candidateGroups, ['sales', 'marketing']);
-    assert.equal(task.formId, 'form-key');
+    assert.equal(task.formId, '2251799813685270');
     assert.equal(task.dueAt?.toISOString(), '2030-01-02T03:04:05.000Z');
     assert.equal(task.businessKey, 'doc-9');
     assert.equal(task.processVersion, 3);
+    assert.equal(task.headers.kind, 'x');
+    assert.throws(() => userTaskFromListenerJob({ ...job, userTask: {} } as ActivatedJob, 'x', new Date()));
   });
 
   it('every processes/*.bpmn passes the Camunda 8.8 compatibility lint', async () => {

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { Clock } from '../../../../common/clock.js';
 import { lazyRequire } from '../../../../common/lazy-require.js';
 import { isUniqueViolation } from '../../../../database/db-errors.js';
@@ -16,95 +17,93 @@ import {
   type UserTaskListener,
   type ValidationProblem,
 } from '../workflow-engine.port.js';
+import type { ActivatedJob, JobWorkerHandle, OrchestrationClient } from './orchestration-client.js';
+import { USER_TASK_LISTENER_TYPE, withTaskListeners } from './task-listeners.js';
 
-/** Job-based user tasks: the mechanism the Zeebe gRPC client supports for user tasks (Camunda 8.8). */
-export const USER_TASK_JOB_TYPE = 'io.camunda.zeebe:userTask';
+export { USER_TASK_LISTENER_TYPE } from './task-listeners.js';
+export type { ActivatedJob, OrchestrationClient } from './orchestration-client.js';
 
-/** The part of a Zeebe job the adapter reads and answers (the SDK's Job plus its completion interface). */
-export interface ZeebeJobLike {
-  key: string;
-  type: string;
-  processInstanceKey: string;
-  bpmnProcessId: string;
-  processDefinitionVersion?: number;
-  elementId: string;
-  retries: number;
-  customHeaders: Record<string, unknown>;
-  variables: Record<string, unknown>;
-  complete(variables?: Record<string, unknown>): Promise<unknown>;
-  fail(conf: { errorMessage: string; retries?: number; retryBackOff?: number }): Promise<unknown>;
-  error(e: { errorCode: string; errorMessage?: string; variables: Record<string, unknown> }): Promise<unknown>;
-  forward(): unknown;
+/** A form deployed with its process (Camunda Forms JSON; `zeebe:formDefinition formId` links it). */
+export interface DeployResource {
+  name: string;
+  content: string | Buffer;
 }
 
-const list = (v: unknown): string[] => {
-  if (Array.isArray(v)) return v.map(String);
-  if (typeof v !== 'string' || !v.trim()) return [];
-  try {
-    const parsed = JSON.parse(v);
-    if (Array.isArray(parsed)) return parsed.map(String);
-  } catch {
-    /* a comma-separated list */
-  }
-  return v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-};
+export interface ZeebeEngineOptions {
+  /** How long a published message waits for its catch event (ms): a dossier message may arrive first. */
+  messageTtlMs?: number;
+  /** Long-poll timeout of job activation (ms). */
+  pollTimeoutMs?: number;
+}
+
 const date = (v: unknown) => (typeof v === 'string' && v && !Number.isNaN(Date.parse(v)) ? new Date(v) : null);
 
-/** Maps a job of type io.camunda.zeebe:userTask (headers set by Zeebe from zeebe:* extensions) to our user task. */
-export function userTaskFromJob(job: ZeebeJobLike, now: Date): UserTaskInfo {
-  const h = job.customHeaders ?? {};
+/**
+ * Maps the job of a `creating` user task listener (Camunda 8.8: the job carries the task's properties) to hoso's
+ * inbox contract. The element's name is not in the job: `name` comes from the deployed definition.
+ */
+export function userTaskFromListenerJob(job: ActivatedJob, name: string, now: Date): UserTaskInfo {
+  const ut = job.userTask ?? {};
+  const key = ut.userTaskKey;
+  if (!key) throw new Error(`task listener job ${job.jobKey} carries no user task key`);
   return {
-    key: String(job.key),
+    key: String(key),
     processInstanceId: String(job.processInstanceKey),
-    processId: job.bpmnProcessId,
+    processId: job.processDefinitionId,
     processVersion: job.processDefinitionVersion ?? 0,
     businessKey: typeof job.variables.businessKey === 'string' ? job.variables.businessKey : null,
     elementId: job.elementId,
-    name: String(h['io.camunda.zeebe:name'] ?? job.elementId),
-    assignee: typeof h['io.camunda.zeebe:assignee'] === 'string' ? (h['io.camunda.zeebe:assignee'] as string) : null,
-    candidateGroups: list(h['io.camunda.zeebe:candidateGroups']),
-    candidateUsers: list(h['io.camunda.zeebe:candidateUsers']),
-    dueAt: date(h['io.camunda.zeebe:dueDate']),
-    followUpAt: date(h['io.camunda.zeebe:followUpDate']),
-    formId: (h['io.camunda.zeebe:formKey'] as string) ?? null,
+    name: name || job.elementId,
+    assignee: typeof ut.assignee === 'string' && ut.assignee ? ut.assignee : null,
+    candidateGroups: [...(ut.candidateGroups ?? [])],
+    candidateUsers: [...(ut.candidateUsers ?? [])],
+    dueAt: date(ut.dueDate),
+    ...(typeof ut.dueDate === 'string' && ut.dueDate ? { dueDate: ut.dueDate } : {}),
+    followUpAt: date(ut.followUpDate),
+    formId: ut.formKey ? String(ut.formKey) : null,
     variables: { ...job.variables },
-    headers: Object.fromEntries(Object.entries(h).map(([k, v]) => [k, String(v)])),
+    headers: Object.fromEntries(Object.entries(job.customHeaders ?? {}).map(([k, v]) => [k, String(v)])),
     createdAt: now,
   };
 }
 
-/**
- * The Zeebe adapter (WORKFLOW_ENGINE=zeebe): the only importer of @camunda8/sdk. Configured by the SDK's
- * standard variables (ZEEBE_GRPC_ADDRESS, ZEEBE_CLIENT_ID, CAMUNDA_AUTH_STRATEGY, …). Workers keep the same
- * JobHandler contract: the domain change and the applied-job row commit in one transaction keyed by the Zeebe job
- * key, so a job Zeebe delivers again (at-least-once) is completed without applying its effect twice.
- */
-/** Loaded only when this adapter connects: the SDK and its gRPC stack cost each process ~45 MB. */
+/** Loaded only when this adapter connects: the SDK and its HTTP stack cost each process memory. */
 const camundaSdk = lazyRequire<typeof import('@camunda8/sdk')>('@camunda8/sdk');
 
+/**
+ * The Zeebe adapter (WORKFLOW_ENGINE=zeebe) for Camunda 8.8, entirely over the Orchestration Cluster REST API
+ * (/v2; configured by the SDK's variables: ZEEBE_REST_ADDRESS or CAMUNDA_REST_ADDRESS, CAMUNDA_AUTH_STRATEGY, …).
+ * - Deploy: the BPMN and its forms in one deployment, with hoso's user task listeners added to every user task,
+ *   for the agency's tenant.
+ * - Service tasks: REST job workers with the same JobHandler contract as the embedded engine: the domain change and
+ *   the applied-job row commit in one transaction keyed by the job key, so a redelivered job (at-least-once) is
+ *   completed without applying its effect twice.
+ * - User tasks stay Camunda user tasks (`<zeebe:userTask/>`): hoso learns of them through the `creating` and
+ *   `canceling` listeners, and completes / assigns them through /v2/user-tasks.
+ */
 export class ZeebeWorkflowEngine extends WorkflowEngine {
   readonly kind = 'zeebe' as const;
   private readonly logger = new Logger('ZeebeEngine');
   private readonly workers = new Map<string, JobHandler>();
+  private readonly jobWorkers: JobWorkerHandle[] = [];
   private readonly listeners: UserTaskListener[] = [];
-  private zeebe?: any;
+  private rest?: OrchestrationClient;
   private started = false;
 
   constructor(
     private readonly tx: TransactionService,
     private readonly definitions: DefinitionStore,
     private readonly clock: Clock,
-    private readonly clientFactory: () => any = () => new (camundaSdk().Camunda8)().getZeebeGrpcApiClient(),
+    private readonly clientFactory: () => OrchestrationClient = () =>
+      new (camundaSdk().Camunda8)().getOrchestrationClusterApiClientLoose() as unknown as OrchestrationClient,
+    private readonly options: ZeebeEngineOptions = {},
   ) {
     super();
   }
 
-  get client(): any {
-    this.zeebe ??= this.clientFactory();
-    return this.zeebe;
+  get client(): OrchestrationClient {
+    this.rest ??= this.clientFactory();
+    return this.rest;
   }
 
   validate(xml: string): Promise<ValidationProblem[]> {
@@ -113,38 +112,91 @@ export class ZeebeWorkflowEngine extends WorkflowEngine {
 
   async deploy(
     xml: string,
-    opts: { deployedBy?: string | null; source?: 'startup' | 'api' } = {},
+    opts: {
+      deployedBy?: string | null;
+      source?: 'startup' | 'api';
+      /** Forms the process's user tasks link, deployed with it (Camunda 8.8 resolves formId within the tenant). */
+      resources?: DeployResource[];
+      tenantId?: string;
+    } = {},
   ): Promise<DeployResult> {
     this.startWorkers();
+    const { resources = [], tenantId, ...rest } = opts;
     return this.definitions.deploy(xml, (t) => this.workers.has(t), {
-      ...opts,
+      ...rest,
       target: 'zeebe',
       publish: async (processId) => {
-        await this.client.deployResource({ name: `${processId}.bpmn`, process: Buffer.from(xml, 'utf8') });
+        const files = [
+          new File([await withTaskListeners(xml)], `${processId}.bpmn`, { type: 'application/xml' }),
+          ...resources.map((r) => new File([r.content], r.name, { type: 'application/json' })),
+        ];
+        await this.client.createDeployment({ resources: files, ...(tenantId ? { tenantId } : {}) });
       },
     });
   }
 
-  async start(options: StartOptions): Promise<{ id: string }> {
+  async start(options: StartOptions & { tenantId?: string }): Promise<{ id: string }> {
     this.startWorkers();
     const res = await this.client.createProcessInstance({
-      bpmnProcessId: options.processId,
-      ...(options.version ? { version: options.version } : {}),
+      processDefinitionId: options.processId,
+      ...(options.version ? { processDefinitionVersion: options.version } : {}),
       variables: { ...(options.variables ?? {}), ...(options.businessKey ? { businessKey: options.businessKey } : {}) },
+      ...(options.tenantId ? { tenantId: options.tenantId } : {}),
     });
     return { id: String(res.processInstanceKey) };
   }
 
-  async publishMessage(name: string, correlationKey: string, variables: Record<string, unknown> = {}): Promise<void> {
-    await this.client.publishMessage({ name, correlationKey, variables, timeToLive: 0 });
+  /**
+   * Published with a time-to-live: a message hoso sends may come before the instance reaches its catch event
+   * (the dossier lifecycle's messages are published from other flows), and Zeebe buffers it that long.
+   */
+  async publishMessage(
+    name: string,
+    correlationKey: string,
+    variables: Record<string, unknown> = {},
+    opts: { timeToLiveMs?: number; tenantId?: string } = {},
+  ): Promise<void> {
+    await this.client.publishMessage({
+      name,
+      correlationKey,
+      variables,
+      timeToLive: opts.timeToLiveMs ?? this.options.messageTtlMs ?? 3_600_000,
+      ...(opts.tenantId ? { tenantId: opts.tenantId } : {}),
+    });
   }
 
   async completeUserTask(key: string, variables: Record<string, unknown>): Promise<void> {
-    await this.client.completeJob({ jobKey: key, variables });
+    await this.whileTransitioning(() =>
+      this.client.completeUserTask({ userTaskKey: key, variables, action: 'complete' }),
+    );
+  }
+
+  /** Mirrors an assignment made in hoso's inbox onto the Camunda user task. */
+  async assignUserTask(key: string, assignee: string): Promise<void> {
+    await this.whileTransitioning(() =>
+      this.client.assignUserTask({ userTaskKey: key, assignee, allowOverride: true }),
+    );
+  }
+
+  /**
+   * A task enters hoso's inbox inside its `creating` listener, before the listener's job is completed: for that
+   * moment Camunda answers 409 INVALID_STATE to a completion or assignment. Retried for a few seconds, then the
+   * error goes to the caller.
+   */
+  private async whileTransitioning<T>(call: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call();
+      } catch (e) {
+        const status = (e as { status?: number }).status;
+        if (status !== 409 || attempt >= 20) throw e;
+        await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 500)));
+      }
+    }
   }
 
   async cancel(instanceId: string): Promise<void> {
-    await this.client.cancelProcessInstance(instanceId);
+    await this.client.cancelProcessInstance({ processInstanceKey: instanceId });
   }
 
   registerWorker(taskType: string, handler: JobHandler): void {
@@ -165,40 +217,47 @@ export class ZeebeWorkflowEngine extends WorkflowEngine {
     if (this.started) return;
     this.started = true;
     for (const type of this.workers.keys()) this.createWorker(type);
-    this.client.createWorker({
-      taskType: USER_TASK_JOB_TYPE,
-      timeout: 30 * 24 * 3600 * 1000, // the job stays activated while a person works on it
-      taskHandler: (job: ZeebeJobLike) => this.handleUserTaskJob(job),
-    });
+    this.jobWorkers.push(
+      this.client.createJobWorker({
+        jobType: USER_TASK_LISTENER_TYPE,
+        workerName: 'hoso-user-tasks',
+        maxParallelJobs: 8,
+        jobTimeoutMs: 60_000,
+        pollTimeoutMs: this.options.pollTimeoutMs ?? 10_000,
+        jobHandler: (job) => this.handleListenerJob(job),
+      }),
+    );
+  }
+
+  stopWorkers(): void {
+    for (const w of this.jobWorkers.splice(0)) w.stop();
+    this.started = false;
   }
 
   private createWorker(taskType: string): void {
-    this.client.createWorker({ taskType, taskHandler: (job: ZeebeJobLike) => this.handleJob(job) });
+    this.jobWorkers.push(
+      this.client.createJobWorker({
+        jobType: taskType,
+        workerName: `hoso-${taskType}`,
+        maxParallelJobs: 4,
+        jobTimeoutMs: 5 * 60_000,
+        pollTimeoutMs: this.options.pollTimeoutMs ?? 10_000,
+        jobHandler: (job) => this.handleJob(job),
+      }),
+    );
   }
 
-  /** One job → one worker call in a transaction that also records the job key (a redelivery is a no-op). */
-  async handleJob(job: ZeebeJobLike): Promise<unknown> {
-    const handler = this.workers.get(job.type);
-    if (!handler)
-      return job.fail({ errorMessage: `no worker for ${job.type}`, retries: job.retries, retryBackOff: 5000 });
-    const jobKey = `zeebe:${job.key}`;
+  /** Runs `effect` once per job key: a redelivered job answers with the first run's result. */
+  private async once(
+    job: ActivatedJob,
+    effect: (m: EntityManager) => Promise<Record<string, unknown>>,
+  ): Promise<Record<string, unknown>> {
+    const jobKey = `zeebe:${job.jobKey}`;
     try {
-      const variables = await this.tx.run(async (m) => {
+      return await this.tx.run(async (m) => {
         const done = await m.findOneBy(WorkflowAppliedJobEntity, { jobKey });
         if (done) return ((done.result ?? {}) as { variables?: Record<string, unknown> }).variables ?? {};
-        const out = await handler({
-          jobKey,
-          processInstanceId: String(job.processInstanceKey),
-          processId: job.bpmnProcessId,
-          businessKey: typeof job.variables.businessKey === 'string' ? job.variables.businessKey : null,
-          elementId: job.elementId,
-          taskType: job.type,
-          retries: job.retries,
-          variables: { ...job.variables },
-          headers: Object.fromEntries(Object.entries(job.customHeaders ?? {}).map(([k, v]) => [k, String(v)])),
-          manager: m,
-        });
-        const vars = (out && out.variables) || {};
+        const vars = await effect(m);
         await m.insert(WorkflowAppliedJobEntity, {
           jobKey,
           instanceId: String(job.processInstanceKey).slice(0, 100),
@@ -207,23 +266,83 @@ export class ZeebeWorkflowEngine extends WorkflowEngine {
         });
         return vars;
       });
-      return job.complete(variables);
     } catch (e) {
-      if (e instanceof BpmnError)
-        return job.error({ errorCode: e.errorCode, errorMessage: e.message, variables: e.variables });
-      if (isUniqueViolation(e)) return this.handleJob(job); // applied concurrently: complete with its result
-      const retries = Math.max(0, job.retries - 1);
-      this.logger.warn(`job ${job.key} (${job.type}) failed, ${retries} retries left: ${(e as Error).message}`);
-      return job.fail({ errorMessage: (e as Error).message, retries, retryBackOff: backoffMs(3 - retries) });
+      if (isUniqueViolation(e)) return this.once(job, effect); // applied concurrently: answer with its result
+      throw e;
     }
   }
 
-  /** A user task job stays activated (forwarded) until completeUserTask completes it. */
-  async handleUserTaskJob(job: ZeebeJobLike): Promise<unknown> {
-    const task = userTaskFromJob(job, this.clock.now());
-    await this.tx.run(async (m) => {
-      for (const l of this.listeners) await l.created(task, m);
-    });
-    return job.forward();
+  private fail(job: ActivatedJob, e: unknown): Promise<unknown> {
+    const retries = Math.max(0, job.retries - 1);
+    this.logger.warn(`job ${job.jobKey} (${job.type}) failed, ${retries} retries left: ${(e as Error).message}`);
+    return job.fail({ errorMessage: (e as Error).message, retries, retryBackOff: backoffMs(3 - retries) });
+  }
+
+  /** One service job → one worker call; complete with its variables, throw its BPMN error, or fail (retry). */
+  async handleJob(job: ActivatedJob): Promise<unknown> {
+    const handler = this.workers.get(job.type);
+    if (!handler)
+      return job.fail({ errorMessage: `no worker for ${job.type}`, retries: job.retries, retryBackOff: 5000 });
+    try {
+      const variables = await this.once(job, async (m) => {
+        const out = await handler({
+          jobKey: `zeebe:${job.jobKey}`,
+          processInstanceId: String(job.processInstanceKey),
+          processId: job.processDefinitionId,
+          businessKey: typeof job.variables.businessKey === 'string' ? job.variables.businessKey : null,
+          elementId: job.elementId,
+          taskType: job.type,
+          retries: job.retries,
+          variables: { ...job.variables },
+          headers: Object.fromEntries(Object.entries(job.customHeaders ?? {}).map(([k, v]) => [k, String(v)])),
+          manager: m,
+        });
+        return (out && out.variables) || {};
+      });
+      return await job.complete(variables);
+    } catch (e) {
+      if (e instanceof BpmnError)
+        return job.error({ errorCode: e.errorCode, errorMessage: e.message, variables: e.variables });
+      return this.fail(job, e);
+    }
+  }
+
+  /**
+   * A user task listener's job. `creating`: the task enters the inbox (in the transaction that records the job);
+   * `canceling`: it leaves it. Completing the listener job lets the transition go on; a failure retries and, at
+   * zero retries, raises an incident on the task instead of losing it.
+   */
+  async handleListenerJob(job: ActivatedJob): Promise<unknown> {
+    const event = String(job.listenerEventType ?? '').toUpperCase();
+    try {
+      if (event === 'CREATING') {
+        await this.once(job, async (m) => {
+          const task = userTaskFromListenerJob(job, await this.elementName(m, job), this.clock.now());
+          for (const l of this.listeners) await l.created(task, m);
+          return {};
+        });
+      } else if (event === 'CANCELING') {
+        const key = job.userTask?.userTaskKey;
+        if (key)
+          await this.once(job, async (m) => {
+            for (const l of this.listeners) await l.cancelled(String(key), 'interrupted', m);
+            return {};
+          });
+      }
+      // ASSIGNING and COMPLETING: hoso asked for them itself (its own checks ran before the REST call)
+      return await job.complete();
+    } catch (e) {
+      return this.fail(job, e);
+    }
+  }
+
+  private async elementName(m: EntityManager, job: ActivatedJob): Promise<string> {
+    try {
+      const row = await this.definitions.resolve(m, job.processDefinitionId, job.processDefinitionVersion);
+      const def = await this.definitions.get(m, row.id);
+      return def.elements.get(job.elementId)?.name ?? job.elementId;
+    } catch {
+      return job.elementId; // a version deployed by another tool: the element id is the best name there is
+    }
   }
 }
