@@ -8,11 +8,12 @@ import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { analyzeStaleTables } from '../src/database/sqlite-statistics.js';
 import { hashPassword } from '../src/modules/auth/password-hasher.js';
 import { BulkSession } from './support/bulk-insert.js';
+import { seedContent } from './support/seed-content.js';
 import { seedDocuments, type SeedAgency } from './support/seed-documents.js';
 import { personName, Rng, stableId } from './support/rng.js';
 
 /**
- * npm run seed:scale -- --documents N [--agencies 300] [--users 10000] [--tasks N/10]
+ * npm run seed:scale -- --documents N [--agencies 300] [--users 10000] [--tasks N/10] [--content N: documents given page text, default all]
  * A realistic province for benchmarks, on the database of DATA_DIR / DATABASE_URL: agencies, units, users with
  * roles (password DEMO_PASSWORD), N documents over three years with registers and gap-free numbers, dossiers,
  * completed process histories and open tasks. The app itself migrates, seeds the demo province and deploys the
@@ -121,6 +122,11 @@ async function main(): Promise<void> {
 
   const stats = await seedDocuments(ds, session, rng, agencies, { documents, openTasks, now });
   const counts = await session.end();
+  // the documents' text, indexed for content search (bench/search.ts)
+  const contentStart = Date.now();
+  const content = await seedContent(ds, rng, arg('content', documents));
+  counts.content_page = content.pages;
+  console.log(`content: ${content.pages} pages in ${((Date.now() - contentStart) / 1000).toFixed(1)} s`);
   // as a running installation has them (refreshed hourly): the planner's statistics of the generated data
   await analyzeStaleTables(ds);
   await ds.destroy();

@@ -9,6 +9,7 @@ const ci = process.env.CI === 'true';
 const tools = [
   { env: 'HOSO_CHROMIUM', path: '/usr/bin/chromium', what: 'browser tests (test/browser)', pkg: 'chromium' },
   { env: 'HOSO_PDFSIG', path: '/usr/bin/pdfsig', what: 'independent signature verification', pkg: 'poppler-utils' },
+  { env: 'HOSO_XMLLINT', path: '/usr/bin/xmllint', what: 'metadata XML validated against its XSD', pkg: 'libxml2-utils' },
 ];
 const env = { ...process.env };
 let missing = 0;

@@ -8,6 +8,7 @@ import { LoginPage } from './pages/login.js';
 import { InboxPage } from './pages/inbox.js';
 import { TaskPage } from './pages/task.js';
 import { DocumentsPage } from './pages/documents.js';
+import { SearchPage } from './pages/search.js';
 import { DocumentPage } from './pages/document.js';
 import { NewOutgoingPage } from './pages/new-outgoing.js';
 import { NewIncomingPage } from './pages/new-incoming.js';
@@ -20,12 +21,14 @@ import { UsersPage } from './pages/users.js';
 import { AccountPage } from './pages/account.js';
 import { AuditPage } from './pages/audit.js';
 import { ExchangePage } from './pages/exchange.js';
+import { BackupsPage } from './pages/backups.js';
 import { ProcessesPage } from './pages/processes.js';
 
 // bpmn-js and chart.js are large: load them only on the screens that need them.
 const EditorPage = lazy(() => import('./pages/process-editor.js'));
 const InstancePage = lazy(() => import('./pages/instance.js'));
 const StatsPage = lazy(() => import('./pages/stats.js'));
+const HandlingReportPage = lazy(() => import('./pages/handling-report.js'));
 
 interface NavItem {
   to: string;
@@ -36,6 +39,7 @@ interface NavItem {
 const NAV: NavItem[] = [
   { to: '/', key: 'nav.inbox', show: () => true, count: true },
   { to: '/documents', key: 'nav.documents', show: () => true },
+  { to: '/search', key: 'nav.search', show: () => true },
   { to: '/documents/new-outgoing', key: 'nav.newOutgoing', show: (m) => m.permissions.includes('documents.draft') },
   { to: '/documents/new-incoming', key: 'nav.newIncoming', show: (m) => hasRole(m, 'clerk') },
   { to: '/registers', key: 'nav.registers', show: (m) => hasRole(m, 'clerk', 'leader', 'deputy-leader', 'archivist') },
@@ -43,6 +47,11 @@ const NAV: NavItem[] = [
   { to: '/file-plan', key: 'nav.filePlan', show: (m) => hasRole(m, 'clerk', 'archivist', 'leader') },
   { to: '/transfers', key: 'nav.transfers', show: (m) => hasRole(m, 'archivist', 'clerk') },
   { to: '/board', key: 'nav.board', show: (m) => hasRole(m, 'leader', 'deputy-leader', 'unit-head') },
+  {
+    to: '/reports/handling',
+    key: 'nav.handling',
+    show: (m) => hasRole(m, 'leader', 'deputy-leader', 'unit-head', 'clerk'),
+  },
   { to: '/stats', key: 'nav.stats', show: (m) => hasRole(m, 'leader', 'deputy-leader', 'admin') },
   { to: '/processes', key: 'nav.processes', show: (m) => hasRole(m, 'process-admin', 'admin') },
   { to: '/users', key: 'nav.users', show: (m) => m.permissions.includes('organizations.manage') },
@@ -52,6 +61,7 @@ const NAV: NavItem[] = [
     key: 'nav.exchange',
     show: (m) => hasRole(m, 'clerk') || m.permissions.includes('organizations.manage'),
   },
+  { to: '/backups', key: 'nav.backups', show: (m) => hasRole(m, 'admin') },
 ];
 
 function route(path: string): ReactNode {
@@ -59,6 +69,7 @@ function route(path: string): ReactNode {
   if (path === '/' || path === '/tasks') return <InboxPage />;
   if ((p = match('/tasks/:id', path))) return <TaskPage id={p.id} />;
   if (path === '/documents') return <DocumentsPage />;
+  if (path === '/search') return <SearchPage />;
   if (path === '/documents/new-outgoing') return <NewOutgoingPage />;
   if (path === '/documents/new-incoming') return <NewIncomingPage />;
   if ((p = match('/documents/:id', path))) return <DocumentPage id={p.id} />;
@@ -69,10 +80,12 @@ function route(path: string): ReactNode {
   if (path === '/transfers') return <TransfersPage />;
   if (path === '/board') return <BoardPage />;
   if (path === '/stats') return <StatsPage />;
+  if (path === '/reports/handling') return <HandlingReportPage />;
   if (path === '/processes') return <ProcessesPage />;
   if (path === '/users') return <UsersPage />;
   if (path === '/audit') return <AuditPage />;
   if (path === '/exchange') return <ExchangePage />;
+  if (path === '/backups') return <BackupsPage />;
   if (path === '/account') return <AccountPage />;
   if (path === '/processes/new') return <EditorPage />;
   if ((p = match('/processes/:processId/edit', path))) return <EditorPage processId={p.processId} />;

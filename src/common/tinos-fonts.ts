@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import type * as Fontkit from '@pdf-lib/fontkit';
@@ -58,27 +59,47 @@ export function tinosFont(style: TinosStyle): Fontkit.Font {
  * drew: they are recorded as text is encoded, and the font file, the widths and the ToUnicode map cover them only.
  */
 class TinosEmbedder extends CustomFontEmbedder {
-  private readonly used = new Map<number, Glyph>();
+  private readonly used = new Map<number, Pick<Glyph, 'id' | 'advanceWidth' | 'codePoints'>>();
 
   constructor(private readonly style: TinosStyle) {
-    super(tinosFont(style) as unknown as Font, tinosBytes(style));
-    this.glyphCache = Cache.populatedBy(() => [...this.used.values()].sort((a, b) => a.id - b.id));
+    // A subset's name carries a six-letter tag (ISO 32000-1 §9.6.4), which PDF/A validators and pdffonts expect.
+    super(tinosFont(style) as unknown as Font, tinosBytes(style), `${subsetTag()}+${tinosFont(style).postscriptName}`);
+    this.glyphCache = Cache.populatedBy(() => [...this.used.values()].sort((a, b) => a.id - b.id) as Glyph[]);
   }
 
   override encodeText(text: string): PDFHexString {
     let hex = '';
     for (const glyph of this.font.layout(text, this.fontFeatures).glyphs) {
-      if (!this.used.has(glyph.id)) this.used.set(glyph.id, glyph);
+      if (!this.used.has(glyph.id)) this.used.set(glyph.id, this.recorded(glyph));
       hex += toHexStringOfMinLength(glyph.id, 4);
     }
     this.glyphCache.invalidate();
     return PDFHexString.of(hex);
   }
 
+  /**
+   * The glyph with the characters it stands for, for the ToUnicode map. fontkit keeps one Glyph object per id for
+   * the whole (shared) font, made by whoever asked first: drawing a composite glyph's outline (Ở = Ơ + hook, the
+   * seal's and the signature's glyph paths) creates its components with no characters, and every later PDF then
+   * mapped Ơ, U, O to nothing (pdftotext read "HỒ S" for "HỒ SƠ"). Such glyphs take their characters from the
+   * font's own cmap.
+   */
+  private recorded(glyph: Glyph): Pick<Glyph, 'id' | 'advanceWidth' | 'codePoints'> {
+    let codePoints = glyph.codePoints;
+    if (!codePoints.length) {
+      const cmap = (this.font as unknown as { _cmapProcessor?: { codePointsForGlyph(id: number): number[] } })
+        ._cmapProcessor;
+      codePoints = (cmap?.codePointsForGlyph(glyph.id) ?? []).slice(0, 1);
+    }
+    return { id: glyph.id, advanceWidth: glyph.advanceWidth, codePoints };
+  }
+
   protected override async serializeFont(): Promise<Uint8Array> {
     return subsetFont(tinosBytes(this.style), this.used.keys());
   }
 }
+
+const subsetTag = () => Array.from(randomBytes(6), (b) => String.fromCharCode(65 + (b % 26))).join('');
 
 const prepared = new WeakSet<PDFDocument>();
 

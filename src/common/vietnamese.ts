@@ -20,3 +20,13 @@ export function escapeLike(text: string): string {
 
 const collator = new Intl.Collator('vi', { sensitivity: 'base' });
 export const compareVietnamese = (a: string, b: string): number => collator.compare(a, b);
+
+/**
+ * "V/v <subject>" of an official letter (Decree 30/2020, appendix I cell 5b: the summary of a công văn follows
+ * "V/v", the abbreviation of "Về việc"). A subject already written "Về việc …" or "V/v …" keeps one prefix.
+ */
+export function letterSubject(subject: string): string {
+  const s = subject.normalize('NFC').trim();
+  const rest = /^(?:v\/v|về việc)\s*[:.-]?\s*/iu.exec(s);
+  return `V/v ${rest ? s.slice(rest[0].length) : s}`;
+}

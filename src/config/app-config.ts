@@ -4,6 +4,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
 import { loadExchangeConfig, type ExchangeConfig } from './exchange-config.js';
+import { loadBackupConfig, type BackupConfig } from '../modules/backup/backup-config.js';
+import {
+  digitizationConfig,
+  DigitizationConfigError,
+  type DigitizationConfig,
+} from '../modules/digitization/digitization-config.js';
 import {
   IsBoolean,
   IsIn,
@@ -159,6 +165,10 @@ export class EnvironmentVariables {
   TSA_URL?: string;
 
   @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+[^/\s]$/, { message: 'PUBLIC_URL must look like https://hoso.example.gov.vn (no trailing /)' })
+  PUBLIC_URL?: string;
+
+  @IsOptional()
   @IsString()
   PUBLIC_HOLIDAYS?: string;
 }
@@ -209,9 +219,15 @@ export interface AppConfig {
    */
   backgroundWork: boolean;
   tsaUrl?: string;
+  /** Base URL others reach this server at: named in certificates (CRL, OCSP). */
+  publicUrl: string;
   /** Public holidays (yyyy-MM-dd) skipped when counting working days. */
   publicHolidays: string[];
   exchange: ExchangeConfig;
+  /** BACKUP_* (modules/backup/backup-config.ts). */
+  backup: BackupConfig;
+  /** OCR, consume folders and the digitization queue (modules/digitization/digitization-config.ts). */
+  digitization: DigitizationConfig;
 }
 
 export class ConfigError extends Error {
@@ -243,6 +259,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (raw.HOSO_ADMIN_USERNAME && !raw.HOSO_ADMIN_PASSWORD)
     problems.push('HOSO_ADMIN_PASSWORD is required with HOSO_ADMIN_USERNAME');
   const exchange = loadExchangeConfig(env, problems);
+  let digitization: DigitizationConfig | undefined;
+  try {
+    digitization = digitizationConfig(env);
+  } catch (e) {
+    problems.push(...(e as DigitizationConfigError).problems);
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = resolve(raw.DATA_DIR ?? './data');
@@ -289,6 +311,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     backgroundWork: raw.HOSO_BACKGROUND_WORK ?? true,
     tsaUrl: raw.TSA_URL,
     exchange,
+    backup: loadBackupConfig({ dataDir }, env),
+    digitization: digitization!,
+    publicUrl: raw.PUBLIC_URL ?? `http://localhost:${raw.PORT ?? 3000}`,
     publicHolidays: [
       ...holidays,
       ...[year - 1, year, year + 1].flatMap((y) => DEFAULT_HOLIDAYS.map((d) => `${y}-${d}`)),

@@ -8,6 +8,17 @@ import { readZip, writeZip } from '../../src/modules/dossiers/archive/zip.js';
 import type { FilingDocument } from '../../src/modules/dossiers/dossier-document-source.js';
 import type { DossierEntity, DossierItemEntity } from '../../src/modules/dossiers/dossier.entity.js';
 import { buildDocumentIndex } from '../../src/modules/dossiers/dossier-closing.service.js';
+import { shape } from '../../src/modules/signing/glyph-paths.js';
+import {
+  makePdf,
+  pdfaProblems,
+  PDFFONTS,
+  pdffonts,
+  PDFTOTEXT,
+  pdftotext,
+  QPDF,
+  qpdfCheck,
+} from '../signing/pdf-fixtures.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const AT = new Date('2026-11-20T03:00:00Z');
@@ -142,4 +153,63 @@ describe('archive package format (BagIt ZIP)', () => {
       [`FILE_MISSING data/${dossier.code}/history.json`],
     );
   });
+
+  it(
+    'the package reports read back their whole Vietnamese titles, embed every font, and history.json agrees with the metadata on notations',
+    { skip: PDFTOTEXT && PDFFONTS && QPDF ? false : 'poppler-utils/qpdf missing' },
+    async () => {
+      // The seal and signature appearances draw composite glyphs (Ở = Ơ + hook) as outlines in the same process:
+      // fontkit then keeps their components without characters, which used to drop Ơ, U, O from every later PDF.
+      shape('bold', 'SỞ NỘI VỤ HỒ SƠ LƯU TRỮ GIAO NHẬN TÀI LIỆU', 12);
+      const content = await makePdf(1);
+      const files = new Map([[sha(content), content]]);
+      const d1 = { ...doc('d1', 2, content), number: '02', notation: '02/TB-SNV' };
+      const dossier = {
+        id: 'x',
+        code: '000.00.01.H42.2026.02.TCCB',
+        year: 2026,
+        notation: '02.TCCB',
+        title: 'Hồ sơ thông báo',
+        retentionPermanent: true,
+        retentionYears: null,
+        rights: 'Hạn chế',
+        creatorName: 'Lê Văn Chuyên',
+        language: 'Tiếng Việt',
+        startDate: new Date('2026-03-02T00:00:00Z'),
+        endDate: new Date('2026-03-02T00:00:00Z'),
+        docTotal: 1,
+        pageTotal: 1,
+        description: '',
+        documentIndex: buildDocumentIndex([d1], 'Asia/Ho_Chi_Minh'),
+      } as unknown as DossierEntity;
+      const zip = await buildTransferPackage({
+        transferId: 't2',
+        agency: { organId: '000.00.01.H42', name: 'Sở Nội vụ' },
+        submittedBy: 'Lê Văn Chuyên',
+        dossiers: [
+          { dossier, items: [{ documentId: 'd1', order: 1, dossierId: 'x' } as DossierItemEntity], trail: [] },
+        ],
+        documents: new Map([['d1', d1]]),
+        loadFile: async (h) => files.get(h)!,
+        createdAt: AT,
+        timezone: 'Asia/Ho_Chi_Minh',
+      });
+      const entries = readZip(zip);
+      const file = (suffix: string) => entries.find((e) => e.name.endsWith(suffix))!.data;
+      assert.match(pdftotext(file('muc-luc-ho-so.pdf')), /MỤC LỤC HỒ SƠ, TÀI LIỆU NỘP LƯU/);
+      assert.match(pdftotext(file('bien-ban-giao-nhan.pdf')), /BIÊN BẢN GIAO NHẬN TÀI LIỆU/);
+      assert.match(pdftotext(file('muc-luc-van-ban.pdf')), /MỤC LỤC VĂN BẢN/);
+      for (const name of ['muc-luc-ho-so.pdf', 'bien-ban-giao-nhan.pdf', 'muc-luc-van-ban.pdf']) {
+        assert.deepEqual(await pdfaProblems(file(name)), [], name);
+        const q = qpdfCheck(file(name));
+        assert.ok(q.ok, `${name}: ${q.out}`);
+        for (const f of pdffonts(file(name)))
+          assert.deepEqual([name, f.name, f.emb, f.sub, f.uni], [name, f.name, true, true, true]);
+      }
+      const history = JSON.parse(file('history.json').toString());
+      const meta = JSON.parse(file('metadata.json').toString());
+      assert.equal(history.documents[0].notation, '02/TB-SNV');
+      assert.equal(history.documents[0].notation, meta.documents[0].CodeNotation);
+    },
+  );
 });

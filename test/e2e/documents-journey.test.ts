@@ -2,7 +2,18 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
 import { DEMO_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
-import { PDFSIG, pdfsig, pdfsigBlocks, PDFTOTEXT, pdftotext } from '../signing/pdf-fixtures.js';
+import {
+  PDFFONTS,
+  pdffonts,
+  PDFSIG,
+  pdfsig,
+  pdfaProblems,
+  pdfsigBlocks,
+  PDFTOTEXT,
+  pdftotext,
+  QPDF,
+  qpdfCheck,
+} from '../signing/pdf-fixtures.js';
 import { docsApi } from './documents.helpers.js';
 
 const skipPdftotext = PDFTOTEXT ? false : 'pdftotext missing (poppler-utils)';
@@ -167,4 +178,44 @@ describe('documents journey: outgoing issued with 01/…, incoming at the recipi
     assert.equal(blocks.length, 2, out);
     for (const b of blocks) assert.match(b, /Signature is Valid/, out);
   });
+
+  it("hoso's own modification check finds only allowed changes after each signature (POST /api/signatures/verify)", async () => {
+    assert.ok(issuedPdf, 'issued PDF from the journey');
+    const form = new FormData();
+    form.append('file', new Blob([issuedPdf]), 'issued.pdf');
+    const res = await fetch(`${t.url}/api/signatures/verify`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await t.token('snv.cv')}` },
+      body: form,
+    });
+    assert.equal(res.status, 200);
+    const sigs = (await res.json()) as {
+      valid: boolean;
+      changesAllowed: boolean;
+      docMdp: number | null;
+      changesAfterSigning: { kind: string; allowed: boolean }[];
+    }[];
+    assert.equal(sigs.length, 2);
+    for (const s of sigs) {
+      assert.equal(s.valid, true, JSON.stringify(s));
+      assert.equal(s.changesAllowed, true, JSON.stringify(s.changesAfterSigning));
+    }
+    // the leader certified the draft with form filling allowed; the clerk's update filled the number and signed
+    assert.equal(sigs[0].docMdp, 2);
+    assert.deepEqual(sigs[0].changesAfterSigning.map((c) => c.kind).sort(), ['form-fill', 'signature-field']);
+  });
+
+  it(
+    'qpdf --check is clean and pdffonts shows every font embedded, subset, with a text mapping',
+    { skip: !PDFFONTS || !QPDF ? 'pdffonts/qpdf missing' : false },
+    async () => {
+      assert.ok(issuedPdf, 'issued PDF from the journey');
+      const q = qpdfCheck(issuedPdf);
+      assert.ok(q.ok, q.out);
+      const fonts = pdffonts(issuedPdf);
+      assert.ok(fonts.length > 0);
+      for (const f of fonts) assert.deepEqual([f.name, f.emb, f.sub, f.uni], [f.name, true, true, true]);
+      assert.deepEqual(await pdfaProblems(issuedPdf), []);
+    },
+  );
 });

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { METADATA_XSD } from '../../src/modules/dossiers/archive/metadata-schema.js';
+import { validateXml, XMLLINT } from '../support/xmllint.js';
 import { after, before, describe, it } from 'node:test';
 import { AuditEventEntity } from '../../src/modules/audit/audit-event.entity.js';
 import { readZip, writeZip } from '../../src/modules/dossiers/archive/zip.js';
@@ -176,6 +178,9 @@ describe('dossiers: from the file plan to the agency archive', () => {
     assert.equal(xml.status, 200);
     assert.match(String(xml.body), /<FileNotation>01\.TCCB<\/FileNotation>/);
     assert.equal((String(xml.body).match(/<Document>/g) ?? []).length, (await getDossier()).items.length);
+    // appendix VI: valid against the published schema, CodeNotation without the number
+    if (XMLLINT) assert.equal(validateXml(String(xml.body), METADATA_XSD), '');
+    assert.doesNotMatch(String(xml.body), /<CodeNotation>\d+\//);
   });
 
   it('submits a transfer whose package verifies; one altered byte is named; accepted dossiers refuse changes', async () => {

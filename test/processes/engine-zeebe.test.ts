@@ -86,6 +86,46 @@ describe('Zeebe adapter (no broker)', () => {
     assert.throws(() => userTaskFromListenerJob({ ...job, userTask: {} } as ActivatedJob, 'x', new Date()));
   });
 
+  it("a deployment goes to its owner's tenant (tenantId = OrganId); a start names the nearest variant's", async () => {
+    const sent: { op: string; req: Record<string, unknown> }[] = [];
+    // a stand-in for the two /v2 calls this looks at (the wire test covers the requests' shapes)
+    const fake = {
+      createJobWorker: () => ({ stop: () => undefined }),
+      createDeployment: async (req: Record<string, unknown>) => void sent.push({ op: 'deploy', req }),
+      createProcessInstance: async (req: Record<string, unknown>) => {
+        sent.push({ op: 'start', req });
+        return { processInstanceKey: '42' };
+      },
+    };
+    const engine = new ZeebeWorkflowEngine(
+      t.app.get(TransactionService),
+      t.app.get(DefinitionStore),
+      t.app.get(Clock),
+      () => fake as never,
+    );
+    engine.registerWorker('test.zeebe', async () => undefined);
+    const agencies: { id: string; organ_id: string; parent_id: string | null }[] = await t.dataSource.query(
+      'SELECT id, organ_id, parent_id FROM agency',
+    );
+    const root = agencies.find((a) => !a.parent_id)!;
+    const commune = agencies.find((a) => a.organ_id === '000.00.31.H42')!;
+    const sibling = agencies.find((a) => a.organ_id === '000.01.00.H42')!;
+    const xml = (name: string) =>
+      `<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:modeler="http://camunda.org/schema/modeler/1.0" id="d" targetNamespace="http://hoso.local/t" modeler:executionPlatform="Camunda Cloud" modeler:executionPlatformVersion="8.8.0"><bpmn:process id="tenant-demo" name="${name}" isExecutable="true"><bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="w" /><bpmn:serviceTask id="w"><bpmn:extensionElements><zeebe:taskDefinition type="test.zeebe" /></bpmn:extensionElements></bpmn:serviceTask><bpmn:sequenceFlow id="f2" sourceRef="w" targetRef="e" /><bpmn:endEvent id="e" /></bpmn:process></bpmn:definitions>`;
+    const byRoot = await engine.deploy(xml('default'), { source: 'startup' });
+    const byCommune = await engine.deploy(xml('variant'), { agencyId: commune.id });
+    assert.deepEqual(
+      sent.map((x) => x.req.tenantId),
+      [root.organ_id, commune.organ_id],
+    );
+    await engine.start({ processId: 'tenant-demo', agencyId: commune.id, variables: {} });
+    await engine.start({ processId: 'tenant-demo', agencyId: sibling.id, variables: {} });
+    // each start names the tenant of the nearest variant (the tenant's latest version is that owner's latest)
+    const starts = sent.filter((x) => x.op === 'start').map((x) => x.req.tenantId);
+    assert.deepEqual(starts, [commune.organ_id, root.organ_id]);
+    assert.ok(byCommune.version > byRoot.version);
+  });
+
   it('every processes/*.bpmn passes the Camunda 8.8 compatibility lint', async () => {
     const files = existsSync(PROCESSES) ? readdirSync(PROCESSES).filter((f) => f.endsWith('.bpmn')) : [];
     for (const f of files) {

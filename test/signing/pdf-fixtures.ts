@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, rgb } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, rgb } from 'pdf-lib';
 
 const TINOS = join(
   dirname(require.resolve('@expo-google-fonts/tinos/package.json')),
@@ -77,4 +77,78 @@ export function pdftotext(pdf: Buffer, page = 1): string {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** poppler's pdffonts / qpdf, when installed (poppler-utils, qpdf). */
+export const PDFFONTS = existsSync('/usr/bin/pdffonts') ? '/usr/bin/pdffonts' : undefined;
+export const QPDF = existsSync('/usr/bin/qpdf') ? '/usr/bin/qpdf' : undefined;
+
+function runOnFile(bin: string, args: string[], pdf: Buffer): { status: number | null; out: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'hoso-pdftool-'));
+  try {
+    const file = join(dir, 'doc.pdf');
+    writeFileSync(file, pdf);
+    const r = spawnSync(bin, [...args, file], { encoding: 'utf8' });
+    return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The fonts pdffonts lists (pages and annotation appearances): name, embedded, subset, ToUnicode. */
+export function pdffonts(pdf: Buffer): { name: string; emb: boolean; sub: boolean; uni: boolean }[] {
+  const { status, out } = runOnFile(PDFFONTS!, [], pdf);
+  if (status !== 0) throw new Error(`pdffonts failed: ${out}`);
+  return out
+    .split('\n')
+    .slice(2)
+    .filter((l) => l.trim() && !l.startsWith('-'))
+    .map((l) => {
+      const m = /^(\S+)\s.*\s(yes|no)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$/.exec(l);
+      if (!m) throw new Error(`unreadable pdffonts line: ${l}`);
+      return { name: m[1], emb: m[2] === 'yes', sub: m[3] === 'yes', uni: m[4] === 'yes' };
+    });
+}
+
+/** qpdf --check: exit status 0 and no warnings. */
+export function qpdfCheck(pdf: Buffer): { ok: boolean; out: string } {
+  const { status, out } = runOnFile(QPDF!, ['--check'], pdf);
+  return { ok: status === 0 && !/WARNING/i.test(out), out };
+}
+
+/**
+ * The PDF/A-2b rules hoso's tests check (veraPDF cannot be installed here): XMP metadata naming part 2 level B
+ * (ISO 19005-2 §6.6.4), an output intent GTS_PDFA1 with an ICC profile (§6.2.3), a file identifier (§6.1.3), no
+ * DeviceCMYK operators in page contents, every annotation with the Print flag, without Hidden, and with an
+ * appearance (§6.3.3). Fonts are checked with pdffonts. Returns the rules broken.
+ */
+export async function pdfaProblems(pdf: Buffer): Promise<string[]> {
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  const problems: string[] = [];
+  const meta = doc.catalog.lookup(PDFName.of('Metadata'));
+  const xmp = meta instanceof PDFRawStream ? Buffer.from(meta.contents).toString('utf8') : '';
+  if (!/<pdfaid:part>2<\/pdfaid:part>/.test(xmp) || !/<pdfaid:conformance>B<\/pdfaid:conformance>/.test(xmp))
+    problems.push('no XMP PDF/A-2B identification');
+  const intent = doc.catalog.lookupMaybe(PDFName.of('OutputIntents'), PDFArray)?.lookupMaybe(0, PDFDict);
+  if (
+    !intent ||
+    intent.get(PDFName.of('S')) !== PDFName.of('GTS_PDFA1') ||
+    !intent.get(PDFName.of('DestOutputProfile'))
+  )
+    problems.push('no GTS_PDFA1 output intent with an ICC profile');
+  if (!doc.context.trailerInfo.ID) problems.push('no file identifier');
+  if (pdf.includes('/DeviceCMYK')) problems.push('DeviceCMYK used');
+  for (const [i, page] of doc.getPages().entries())
+    for (const ref of page.node.lookupMaybe(PDFName.of('Annots'), PDFArray)?.asArray() ?? []) {
+      const a = doc.context.lookup(ref, PDFDict);
+      const f = (a.get(PDFName.of('F')) as PDFNumber | undefined)?.asNumber() ?? 0;
+      if (!(f & 4) || f & 2) problems.push(`page ${i + 1}: annotation without Print or hidden`);
+      const r = a
+        .lookupMaybe(PDFName.of('Rect'), PDFArray)
+        ?.asArray()
+        .map((n) => (n as PDFNumber).asNumber());
+      const empty = !!r && r[0] === r[2] && r[1] === r[3];
+      if (!a.get(PDFName.of('AP')) && !empty) problems.push(`page ${i + 1}: annotation without appearance`);
+    }
+  return problems;
 }

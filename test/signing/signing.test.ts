@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFString } from 'pdf-lib';
 import { ManualClock } from '../../src/common/clock.js';
 import { DomainError, STATUS_OF_KIND } from '../../src/common/domain-error.js';
 import { AuditEventEntity } from '../../src/modules/audit/audit-event.entity.js';
 import { UserEntity } from '../../src/modules/organizations/user.entity.js';
 import { SigningService } from '../../src/modules/signing/index.js';
+import { openForUpdate, writeIncrementalUpdate } from '../../src/modules/signing/pdf-incremental.js';
 import { DEMO_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
 import { makePdf, PDFSIG, pdfsig, pdfsigBlocks, PDFTOTEXT, pdftotext } from './pdf-fixtures.js';
 
@@ -123,12 +124,19 @@ describe('digital signatures: signer, then agency (PAdES), verification', () => 
     }
   });
 
-  it('given a number slot on page 1, when the clerk applies the agency signature, then the number is written there and both signatures stay valid', async () => {
+  it('given a number field prepared when the chairman signed, when the clerk applies the agency signature, then the number fills it and a strict modification check allows every change', async () => {
     const vanthu = await user('vanthu');
     const chutich = await user('chutich');
     // given a 2-page document signed on page 2 whose number was left blank (taken after signing, art. 15)
-    const person = await signing.signAsPerson({ pdf: await makePdf(2), userId: chutich.id, pin: DEMO_PASSWORD });
     const numberSlot = { page: 1, x: 60, y: 805, size: 13, width: 30 };
+    const person = await signing.signAsPerson({
+      pdf: await makePdf(2),
+      userId: chutich.id,
+      pin: DEMO_PASSWORD,
+      numberField: numberSlot,
+    });
+    const [certified] = await signing.verifyPdf(person.pdf);
+    assert.equal(certified.docMdp, 2, 'the first signature certifies with form filling allowed');
     // when
     const res = await signing.signAsAgency({
       pdf: person.pdf,
@@ -139,14 +147,21 @@ describe('digital signatures: signer, then agency (PAdES), verification', () => 
       mode: 'seal-over-signature',
       numberSlot,
     });
-    // then the earlier revision is untouched and our verifier accepts both
+    // then the earlier revision is untouched and our verifier accepts both, change by change
     assert.ok(res.pdf.subarray(0, person.pdf.length).equals(person.pdf));
     const sigs = await signing.verifyPdf(res.pdf);
     assert.equal(sigs.length, 2);
     for (const s of sigs) assert.equal(s.valid, true, s.problems.join('; '));
+    assert.equal(sigs[0].changesAllowed, true);
+    assert.equal(sigs[0].modificationLevel, 'form-filling');
+    assert.deepEqual(sigs[0].changesAfterSigning.map((c) => [c.kind, c.allowed]).sort(), [
+      ['form-fill', true],
+      ['signature-field', true],
+    ]);
+    assert.deepEqual(sigs[1].changesAfterSigning, []);
     assert.equal(sigs[1].kind, 'agency');
     assert.match(sigs[1].fieldName ?? '', /^hoso-agency-/);
-    // and page 1 carries the number over the slot, the seal stays on page 2 (one signature field only)
+    // and page 1 has the filled number field over the slot, no stamp annotation; the seal stays on page 2
     const doc = await PDFDocument.load(res.pdf);
     const annots = doc
       .getPages()
@@ -155,17 +170,58 @@ describe('digital signatures: signer, then agency (PAdES), verification', () => 
           doc.context.lookup(r, PDFDict),
         ),
       );
-    const stamp = annots[0].find((a) => a.get(PDFName.of('Subtype')) === PDFName.of('Stamp'));
-    assert.ok(stamp, 'a stamp on page 1');
-    const [x1, y1, x2, y2] = stamp
+    assert.equal(annots[0].filter((a) => a.get(PDFName.of('Subtype')) === PDFName.of('Stamp')).length, 0);
+    const field = annots[0].find((a) => a.get(PDFName.of('FT')) === PDFName.of('Tx'));
+    assert.ok(field, 'a number field on page 1');
+    assert.equal(field.lookup(PDFName.of('V'), PDFHexString).decodeText(), '07/QĐ-UBND');
+    const [x1, y1, x2, y2] = field
       .lookup(PDFName.of('Rect'), PDFArray)
       .asArray()
       .map((n) => (n as PDFNumber).asNumber());
-    assert.ok(x1 >= numberSlot.x - 1 && x2 <= numberSlot.x + numberSlot.width + 1, `${x1}..${x2}`);
+    assert.ok(x1 <= numberSlot.x + 1 && x2 >= numberSlot.x + numberSlot.width - 1, `${x1}..${x2}`);
     assert.ok(y1 < numberSlot.y && y2 > numberSlot.y, `${y1}..${y2}`);
     assert.equal(annots[1].filter((a) => a.get(PDFName.of('FT')) === PDFName.of('Sig')).length, 2);
-    assert.ok(res.pdf.indexOf('/Subtype /Stamp', person.pdf.length) > person.pdf.length, 'in the agency update');
     numbered = res.pdf;
+  });
+
+  it('when an annotation is added after the signatures, then the check reports it as not allowed and both signatures invalid', async () => {
+    const upd = await openForUpdate(numbered);
+    const page = upd.doc.getPage(0);
+    const note = upd.doc.context.register(
+      upd.doc.context.obj({ Type: 'Annot', Subtype: 'Text', Rect: [10, 10, 30, 30], Contents: PDFString.of('sửa') }),
+    );
+    page.node.lookup(PDFName.of('Annots'), PDFArray).push(note);
+    const annotated = writeIncrementalUpdate(upd);
+    const sigs = await signing.verifyPdf(annotated);
+    for (const s of sigs) {
+      assert.equal(s.valid, false);
+      assert.equal(s.integrity, true, 'the signed bytes are intact: pdfsig alone would pass');
+      assert.equal(s.changesAllowed, false);
+      assert.equal(s.modificationLevel, 'other');
+      assert.ok(
+        s.changesAfterSigning.some((c) => c.kind === 'annotation' && !c.allowed && /Text/.test(c.detail)),
+        JSON.stringify(s.changesAfterSigning),
+      );
+    }
+  });
+
+  it('a document signed without a number field gets the number as a stamp annotation, which the check does not allow after the personal signature', async () => {
+    const vanthu = await user('vanthu');
+    const chutich = await user('chutich');
+    const person = await signing.signAsPerson({ pdf: await makePdf(1), userId: chutich.id, pin: DEMO_PASSWORD });
+    const res = await signing.signAsAgency({
+      pdf: person.pdf,
+      agencyId: vanthu.agencyId,
+      actorUserId: vanthu.id,
+      number: '08',
+      notation: 'QĐ-UBND',
+      mode: 'seal-over-signature',
+      numberSlot: { page: 1, x: 60, y: 805, size: 13, width: 30 },
+    });
+    const [first, second] = await signing.verifyPdf(res.pdf);
+    assert.equal(first.changesAllowed, false);
+    assert.ok(first.changesAfterSigning.some((c) => c.kind === 'annotation' && /Stamp/.test(c.detail)));
+    assert.equal(second.valid, true, second.problems.join('; '));
   });
 
   it('then poppler pdfsig reports both signatures of the numbered document valid', { skip: skipPdfsig }, () => {

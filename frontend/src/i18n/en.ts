@@ -1,9 +1,17 @@
 import { exchangeEn } from './exchange.en.js';
+import { recordsEn } from './records.en.js';
+import { tenancyEn } from './tenancy.en.js';
 import type { MessageKey } from './vi.js';
+import { backupEn } from './backup.en.js';
+import { digitizationEn } from './digitization.en.js';
 
 /** English catalogue: every key of vi.ts. */
 export const en: Record<MessageKey, string> = {
   ...exchangeEn,
+  ...backupEn,
+  ...recordsEn,
+  ...digitizationEn,
+  ...tenancyEn,
   appName: 'hoso',
   appTitle: 'Documents and work files',
   language: 'Language',

@@ -1,8 +1,16 @@
 import { exchangeVi } from './exchange.vi.js';
+import { backupVi } from './backup.vi.js';
+import { recordsVi } from './records.vi.js';
+import { digitizationVi } from './digitization.vi.js';
+import { tenancyVi } from './tenancy.vi.js';
 
 /** Vietnamese catalogue — the default language of the app. Keys are shared with en.ts. */
 export const vi = {
   ...exchangeVi,
+  ...backupVi,
+  ...recordsVi,
+  ...digitizationVi,
+  ...tenancyVi,
   appName: 'hoso',
   appTitle: 'Quản lý văn bản và hồ sơ công việc',
   language: 'Ngôn ngữ',

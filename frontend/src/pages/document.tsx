@@ -5,6 +5,7 @@ import { useI18n } from '../i18n/index.js';
 import { ErrorBox, Field, Link, Loading, Notice, Page, UrgencyBadge, useAction, useLoad } from '../components/ui.js';
 import { ExchangeTimeline } from './exchange.js';
 import { PdfPane } from './task.js';
+import { ContentJobs } from '../components/content-jobs.js';
 import type { DocumentItem } from './documents.js';
 
 interface DocumentDetail extends DocumentItem {
@@ -101,6 +102,7 @@ export function DocumentPage({ id }: { id: string }) {
             ))}
           </ul>
           {d.direction === 'outgoing' && d.issuedAt && <ExchangeTimeline id={id} />}
+          <ContentJobs documentId={id} />
           <h2>{t('history')}</h2>
           <ErrorBox error={hist.error} />
           <ol className="history">

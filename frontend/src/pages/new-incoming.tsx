@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { get, upload } from '../api.js';
 import { useI18n } from '../i18n/index.js';
 import { navigate } from '../router.js';
@@ -16,6 +16,7 @@ export function NewIncomingPage() {
     [],
   );
   const [file, setFile] = useState<File>();
+  const ocr = useLoad(() => get<{ ocr: boolean }>('/api/digitization/status'), []);
   const [drag, setDrag] = useState(false);
   const [pct, setPct] = useState<number>();
   const [f, setF] = useState({
@@ -27,12 +28,30 @@ export function NewIncomingPage() {
     urgency: '',
   });
   const set = (k: keyof typeof f, v: string) => setF((s) => ({ ...s, [k]: v }));
+  // Decree 30 appendix VI: warn of the same sender, number and date BEFORE registering (asked as the clerk types).
+  const [dups, setDups] = useState<{ id: string; arrivalNumber: number | null; subject: string }[]>([]);
+  const [dupReason, setDupReason] = useState('');
+  useEffect(() => {
+    setDups([]);
+    if (f.senderName.trim().length < 2 || !f.originalNumber.trim() || !/^\d{4}-\d{2}-\d{2}$/.test(f.originalDate))
+      return;
+    const q = new URLSearchParams({
+      senderName: f.senderName.trim(),
+      originalNumber: f.originalNumber.trim(),
+      originalDate: f.originalDate,
+    });
+    const timer = setTimeout(() => {
+      get<typeof dups>(`/api/documents/incoming/duplicates?${q}`).then(setDups, () => setDups([]));
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [f.senderName, f.originalNumber, f.originalDate]);
   const action = useAction();
   const pick = (x?: File) => {
     action.setError(undefined);
     if (!x) return;
-    if (x.type !== 'application/pdf' && !x.name.toLowerCase().endsWith('.pdf'))
-      return action.setError(new Error(t('errPdfOnly')));
+    // a paper letter arrives scanned: PDF or an image, made searchable by the server's OCR queue
+    if (!/^(application\/pdf|image\/(png|jpeg|tiff))$/.test(x.type) && !/\.(pdf|png|jpe?g|tiff?)$/i.test(x.name))
+      return action.setError(new Error(t('digi.errScanOnly')));
     setFile(x);
   };
   return (
@@ -44,7 +63,10 @@ export function NewIncomingPage() {
           if (!file) return action.setError(new Error(t('errRequired', { field: t('pdfFile') })));
           const form = new FormData();
           form.append('file', file);
+          if (dups.length && dupReason.trim().length < 3)
+            return action.setError(new Error(t('errRequired', { field: t('duplicateReason') })));
           for (const [k, v] of Object.entries(f)) if (v) form.append(k, v);
+          if (dups.length) form.append('duplicateReason', dupReason.trim());
           setPct(0);
           const r = await action.run(() => upload<{ id: string }>('/api/documents/incoming', form, setPct));
           if (r) {
@@ -67,9 +89,15 @@ export function NewIncomingPage() {
             pick(e.dataTransfer.files[0]);
           }}
         >
-          <label htmlFor="pdf">{file ? `${file.name} (${Math.ceil(file.size / 1024)} KB)` : t('dropPdf')}</label>
-          <input id="pdf" type="file" accept="application/pdf,.pdf" onChange={(e) => pick(e.target.files?.[0])} />
+          <label htmlFor="pdf">{file ? `${file.name} (${Math.ceil(file.size / 1024)} KB)` : t('digi.dropScan')}</label>
+          <input
+            id="pdf"
+            type="file"
+            accept="application/pdf,.pdf,image/png,image/jpeg,image/tiff,.tif,.tiff"
+            onChange={(e) => pick(e.target.files?.[0])}
+          />
         </div>
+        {ocr.data && <p className="muted">{t(ocr.data.ocr ? 'digi.ocrOn' : 'digi.ocrOff')}</p>}
         {pct !== undefined && (
           <div>
             <progress max={100} value={pct} aria-label={t('uploading', { pct })} />
@@ -114,9 +142,32 @@ export function NewIncomingPage() {
             ))}
           </select>
         </Field>
+        {dups.length > 0 && (
+          <div className="alert error" role="alert" data-testid="duplicate-warning">
+            <p>{t('duplicateWarning')}</p>
+            <ul>
+              {dups.map((d) => (
+                <li key={d.id}>
+                  <a href={`/documents/${d.id}`} target="_blank" rel="noreferrer">
+                    {t('duplicateExisting', { n: d.arrivalNumber ?? '—', subject: d.subject })}
+                  </a>
+                </li>
+              ))}
+            </ul>
+            <Field label={t('duplicateReason')} id="duplicateReason" required>
+              <textarea
+                id="duplicateReason"
+                required
+                maxLength={500}
+                value={dupReason}
+                onChange={(e) => setDupReason(e.target.value)}
+              />
+            </Field>
+          </div>
+        )}
         <ErrorBox error={action.error} />
         <button type="submit" className="primary" disabled={action.busy}>
-          {t('registerIncoming')}
+          {dups.length ? t('duplicateRegisterAnyway') : t('registerIncoming')}
         </button>
       </form>
     </Page>

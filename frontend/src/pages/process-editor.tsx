@@ -18,6 +18,7 @@ import { useI18n } from '../i18n/index.js';
 import { lintConfig } from '../bpmn/lint-config.js';
 import { NEW_DIAGRAM } from '../bpmn/new-diagram.js';
 import { ErrorBox, Link, Notice, Page, useAction } from '../components/ui.js';
+import { VersionOwner } from './process-owner.js';
 
 interface LintIssue {
   id: string;
@@ -152,6 +153,7 @@ export default function EditorPage({ processId }: { processId?: string }) {
       }
     >
       <p className="muted">{t('editorHelp')}</p>
+      {processId && <VersionOwner processId={processId} key={deploy.done} />}
       <ErrorBox error={loadError} />
       <Notice>{deploy.done}</Notice>
       <ErrorBox error={deploy.error} />

@@ -4,10 +4,9 @@ import { byVi, fmtDateTime } from '../format.js';
 import { useI18n } from '../i18n/index.js';
 import { diffDefinitions, type ElementChange } from '../bpmn/diff.js';
 import { ErrorBox, Link, Loading, Notice, Page, useAction, useLoad } from '../components/ui.js';
+import { ownerLabel, type OwnedDefinition } from './process-owner.js';
 
-interface Definition {
-  processId: string;
-  version: number;
+interface Definition extends OwnedDefinition {
   deployedAt: string;
   checksum?: string;
   name?: string;
@@ -27,6 +26,7 @@ export function ProcessesPage() {
             <tr>
               <th scope="col">{t('processId')}</th>
               <th scope="col">{t('version')}</th>
+              <th scope="col">{t('processOwner')}</th>
               <th scope="col">{t('deployedAt')}</th>
               <th scope="col">{t('actions')}</th>
             </tr>
@@ -39,6 +39,7 @@ export function ProcessesPage() {
                   <code>{d.processId}</code>
                 </td>
                 <td>{d.version}</td>
+                <td>{ownerLabel(t, d)}</td>
                 <td>{fmtDateTime(d.deployedAt)}</td>
                 <td className="actions">
                   <Link to={`/processes/${encodeURIComponent(d.processId)}/edit`}>{t('edit')}</Link>
@@ -133,7 +134,7 @@ function ProcessDetail({ processId }: { processId: string }) {
       <ul className="versions">
         {list.map((v) => (
           <li key={v.version}>
-            v{v.version} — {fmtDateTime(v.deployedAt)}
+            v{v.version} — {fmtDateTime(v.deployedAt)} — {ownerLabel(t, v)}
           </li>
         ))}
       </ul>

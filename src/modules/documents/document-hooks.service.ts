@@ -156,6 +156,8 @@ export class DocumentHooks {
     let pdf: Buffer;
     let appearance: { page?: number; rect?: { x: number; y: number; width: number; height: number } } = {};
     let pageCount: number;
+    // The blank of "Số:" becomes a form field the agency signature fills (no change a strict validator refuses).
+    let numberField: { page: number; x: number; y: number; size: number; width: number } | undefined;
     if (draftPdf) {
       pdf = await this.storage.get(draftPdf.sha256);
       pageCount = (await pdfPageCount(pdf)) ?? 0;
@@ -165,6 +167,7 @@ export class DocumentHooks {
       pageCount = rendered.pageCount;
       const r = rendered.signatureRect;
       appearance = { page: r.page + 1, rect: { x: r.x, y: r.y, width: r.width, height: r.height } };
+      numberField = rendered.numberSlot;
     }
     const agency = await this.directory.agency(m, d.agencyId);
     const signed = await this.signing.get().signAsPerson({
@@ -174,6 +177,7 @@ export class DocumentHooks {
       reason: `Ký ban hành ${d.typeName.toLowerCase()}`,
       location: agency?.placeName || undefined,
       appearance,
+      numberField,
       documentId: d.id,
       deferAudit: true,
     });

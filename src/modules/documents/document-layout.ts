@@ -1,5 +1,7 @@
 import { PDFDocument, PDFFont, PDFPage, rgb } from 'pdf-lib';
 import { embedFonts, mm, nfc, textWidth, wrapText, wrapWords, type PdfFonts } from '../registers/index.js';
+import { makePdfA } from '../../common/pdfa.js';
+import { letterSubject } from '../../common/vietnamese.js';
 import type { LayoutDirective } from './templates/document-templates.js';
 
 export interface RenderInput {
@@ -122,9 +124,7 @@ function paragraph(c: Cursor, f: PdfFonts, text: string): void {
 
 export async function renderDocumentPdf(input: RenderInput): Promise<RenderedPdf> {
   const doc = await PDFDocument.create();
-  doc.setTitle(nfc(input.title ?? input.subject));
-  doc.setLanguage('vi-VN');
-  doc.setProducer('hoso');
+  makePdfA(doc, { title: nfc(input.title ?? input.subject), createdAt: new Date(), language: 'vi-VN' });
   const f = embedFonts(doc);
   const c = new Cursor(doc, f);
   const top = c.y;
@@ -148,7 +148,7 @@ export async function renderDocumentPdf(input: RenderInput): Promise<RenderedPdf
         width: textWidth(f.regular, blank[2], 13),
       }
     : undefined;
-  if (input.isLetter) wrapCentred(c, `V/v ${input.subject}`, f.regular, 12, M.left, LEFT_COL_W);
+  if (input.isLetter) wrapCentred(c, letterSubject(input.subject), f.regular, 12, M.left, LEFT_COL_W);
   const leftBottom = c.y;
 
   // Right header column: national name and motto (cell 1), place and date (cell 4).

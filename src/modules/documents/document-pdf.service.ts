@@ -46,6 +46,15 @@ export class DocumentPdfService {
       coversWholeDocument: s.coversWholeDocument,
       kind: s.kind,
       reason: s.reason,
+      // Per signature, as POST /api/signatures/verify reports it (issue 24).
+      intact: s.integrity && s.signatureValid,
+      trusted: s.trusted,
+      timestamp: s.timestamp?.time ?? null,
+      revocation: s.revocation,
+      changesAfterSigning: s.changesAfterSigning,
+      changesAllowed: s.changesAllowed,
+      pades: s.pades,
+      problems: s.problems,
     }));
   }
 }

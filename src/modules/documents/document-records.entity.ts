@@ -1,7 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { IdColumn, JsonColumn, LongTextColumn, TimestampColumn } from '../../database/columns.js';
 
-export type FileRole = 'main' | 'signed' | 'attachment' | 'draft' | 'opinion';
+/** scan: a received image as it came (its PDF is 'main'); ocr: the searchable PDF/A copy made by digitization. */
+export type FileRole = 'main' | 'signed' | 'attachment' | 'draft' | 'opinion' | 'scan' | 'ocr';
 
 /** A stored file of a document: every draft version, the signed PDF, attachments, opinion attachments. */
 @Entity('document_file')

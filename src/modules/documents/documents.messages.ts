@@ -15,8 +15,8 @@ registerMessages({
   },
   RECIPIENT_UNKNOWN: { vi: 'Không tìm thấy cơ quan nhận.', en: 'Recipient agency not found.' },
   INCOMING_NOT_PDF: {
-    vi: 'Văn bản đến phải là tệp PDF.',
-    en: 'An incoming document must be a PDF file.',
+    vi: 'Văn bản đến phải là tệp PDF hoặc ảnh quét (PNG, JPEG, TIFF).',
+    en: 'An incoming document must be a PDF file or a scanned image (PNG, JPEG, TIFF).',
   },
   INCOMING_FILE_REQUIRED: {
     vi: 'Thiếu tệp văn bản (trường "file").',

@@ -10,9 +10,11 @@ import { TransactionService } from '../../database/transaction.service.js';
 import { DocumentAccessPolicy, type AuthUser } from '../auth/index.js';
 import { StorageService } from '../storage/index.js';
 import { DossierChoiceCheck } from '../dossiers/index.js';
+import { enqueueContentJob } from '../digitization/content-jobs.js';
+import { SCAN_MEDIA_TYPES, scanAsPdf } from '../digitization/ocr-tools.js';
 import { Directory } from './directory.js';
 import { DocumentFileEntity } from './document-records.entity.js';
-import { DocumentTrail } from './document-trail.service.js';
+import { DocumentTrail, SYSTEM_ACTOR } from './document-trail.service.js';
 import { findDocumentType, URGENCY_RANK } from './document-types.js';
 import { DocumentEntity, type Secrecy, type Urgency } from './document.entity.js';
 import type { CreateIncomingDto, CreateOutgoingDto } from './dto/documents.dto.js';
@@ -133,6 +135,7 @@ export class DocumentsService {
       const started = await this.processes.start(
         OUTGOING_PROCESS,
         id,
+        user.agencyId,
         {
           agencyId: user.agencyId,
           documentId: id,
@@ -164,9 +167,12 @@ export class DocumentsService {
     const type = findDocumentType(dto.typeCode);
     if (!type) throw badRequest('DOCUMENT_TYPE_UNKNOWN', { typeCode: dto.typeCode });
     if (!file) throw badRequest('INCOMING_FILE_REQUIRED');
-    const pageCount = isPdf(file.buffer) ? await pdfPageCount(file.buffer) : null;
-    if (pageCount === null) throw new DomainError('INCOMING_NOT_PDF', 'unprocessable');
-    const stored = await this.storage.put(file.buffer);
+    // a paper letter arrives as a scan: a PDF, or an image wrapped into one (the image is kept too)
+    const scan = await scanAsPdf(file.buffer);
+    const pageCount = scan ? await pdfPageCount(scan.pdf) : null;
+    if (!scan || pageCount === null) throw new DomainError('INCOMING_NOT_PDF', 'unprocessable');
+    const stored = await this.storage.put(scan.pdf);
+    const original = scan.kind === 'pdf' ? null : await this.storage.put(file.buffer);
     const id = this.ids.next();
     return this.tx.run(async (m) => {
       const doc = await this.insertIncoming(m, {
@@ -187,12 +193,20 @@ export class DocumentsService {
         dueAt: dto.dueDate ? endOfLocalDay(new Date(`${dto.dueDate}T12:00:00Z`), this.config.timezone) : null,
         createdBy: user.id,
       });
+      const name = file.originalname || 'van-ban.pdf';
+      if (original)
+        await this.addFile(
+          m,
+          id,
+          { role: 'scan', name, sha256: original.sha256, mediaType: SCAN_MEDIA_TYPES[scan.kind], size: original.size },
+          user.id,
+        );
       await this.addFile(
         m,
         id,
         {
           role: 'main',
-          name: file.originalname || 'van-ban.pdf',
+          name: original ? `${name.replace(/\.[^.]*$/, '')}.pdf` : name,
           sha256: stored.sha256,
           mediaType: 'application/pdf',
           size: stored.size,
@@ -206,7 +220,80 @@ export class DocumentsService {
       });
       const processInstanceId = await this.startIncoming(m, doc, user.id);
       const duplicates = await this.query.duplicatesOf(m, doc);
+      // Registered although already received: the clerk's reason stays in the trail (appendix VI, duplicate warning).
+      if (duplicates.length && dto.duplicateReason)
+        await this.trail.record(m, doc, { id: user.id, name: user.fullName }, 'duplicate-acknowledged', {
+          note: dto.duplicateReason,
+          data: { duplicateOf: duplicates.map((x) => x.id) },
+        });
       return { id, processInstanceId, duplicates };
+    });
+  }
+
+  /**
+   * An incoming letter taken from the agency's consume folder (digitization/consume-folder.service.ts): registered
+   * as received, the file's name as its subject, for the clerk to complete and direct like any other; `mark`
+   * writes the folder's intake key in the same transaction. Null when the bytes are not a scan.
+   */
+  async registerConsumed(
+    agencyId: string,
+    content: Buffer,
+    fileName: string,
+    mark: (m: EntityManager, documentId: string) => Promise<void>,
+  ): Promise<string | null> {
+    const scan = await scanAsPdf(content);
+    const pageCount = scan ? await pdfPageCount(scan.pdf) : null;
+    if (!scan || pageCount === null) return null;
+    const stored = await this.storage.put(scan.pdf);
+    const original = scan.kind === 'pdf' ? null : await this.storage.put(content);
+    const type = findDocumentType('CV')!;
+    const id = this.ids.next();
+    const subject =
+      fileName
+        .replace(/\.[^.]*$/, '')
+        .replace(/[_-]+/g, ' ')
+        .trim()
+        .slice(0, 500) || fileName;
+    return this.tx.run(async (m) => {
+      const doc = await this.insertIncoming(m, {
+        id,
+        agencyId,
+        typeCode: type.code,
+        typeName: type.name,
+        subject,
+        organName: '',
+        notation: null,
+        documentDate: this.clock.now(),
+        pageCount,
+        description: `consume: ${fileName}`.slice(0, 500),
+        createdBy: null,
+      });
+      if (original)
+        await this.addFile(
+          m,
+          id,
+          {
+            role: 'scan',
+            name: fileName,
+            sha256: original.sha256,
+            mediaType: SCAN_MEDIA_TYPES[scan.kind],
+            size: original.size,
+          },
+          null,
+        );
+      await this.addFile(
+        m,
+        id,
+        { role: 'main', name: fileName, sha256: stored.sha256, mediaType: 'application/pdf', size: stored.size },
+        null,
+      );
+      await m.update(DocumentEntity, { id }, { pdfSha256: stored.sha256 });
+      await this.trail.record(m, doc, SYSTEM_ACTOR, 'received', {
+        data: { direction: 'incoming', consumed: fileName },
+      });
+      await mark(m, id);
+      await this.startIncoming(m, doc, null);
+      return id;
     });
   }
 
@@ -235,6 +322,7 @@ export class DocumentsService {
     const started = await this.processes.start(
       INCOMING_PROCESS,
       doc.id,
+      doc.agencyId,
       {
         agencyId: doc.agencyId,
         documentId: doc.id,
@@ -312,6 +400,7 @@ export class DocumentsService {
       ...f,
     });
     await m.insert(DocumentFileEntity, row);
+    await enqueueContentJob(m, row, () => this.ids.next(), row.createdAt);
     return row;
   }
 

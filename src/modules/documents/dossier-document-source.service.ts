@@ -5,7 +5,10 @@ import { DocumentAccessPolicy, type AuthUser } from '../auth/index.js';
 import { DossierDocumentSource, type FilingDocument, type FilingDocumentAccess } from '../dossiers/index.js';
 import { DocumentEventEntity, DocumentFileEntity } from './document-records.entity.js';
 import { DocumentQueryService } from './document-query.service.js';
+import { Directory } from './directory.js';
 import { DocumentEntity } from './document.entity.js';
+
+const SECRECY_RANK: Record<string, number> = { confidential: 1, secret: 2, 'top-secret': 3 };
 
 /** What the dossiers module reads to file documents (appendix VI §2.3/§2.4 metadata, files, trail). */
 @Injectable()
@@ -14,6 +17,7 @@ export class DocumentsForDossiers extends DossierDocumentSource {
     private readonly tx: TransactionService,
     private readonly policy: DocumentAccessPolicy,
     private readonly query: DocumentQueryService,
+    private readonly directory: Directory,
   ) {
     super();
   }
@@ -73,6 +77,13 @@ export class DocumentsForDossiers extends DossierDocumentSource {
     const found = docs.map((d) => d.id);
     const files = await m.find(DocumentFileEntity, { where: { documentId: In(found) }, order: { createdAt: 'ASC' } });
     const events = await m.find(DocumentEventEntity, { where: { documentId: In(found) }, order: { at: 'ASC' } });
+    // Names for To (outgoing recipients) and ToPlaces (incoming: the handlers), one read each for all documents.
+    const agencies = await this.directory.agencies(m, [...new Set(docs.flatMap((d) => d.recipientAgencyIds ?? []))]);
+    const people = await this.directory.users(
+      m,
+      docs.flatMap((d) => [d.mainHandlerId ?? '', ...(d.coHandlerIds ?? [])]),
+    );
+    const name = (id: string) => people.find((u) => u.id === id)?.fullName ?? '';
     return docs.map((d) => ({
       id: d.id,
       agencyId: d.agencyId,
@@ -92,6 +103,25 @@ export class DocumentsForDossiers extends DossierDocumentSource {
       pageCount: d.pageCount,
       signerName: d.signerName,
       signerTitle: d.signerTitle,
+      description: d.description,
+      urgencyRank: d.urgencyRank,
+      secrecyRank: d.secrecy ? SECRECY_RANK[d.secrecy] : 0,
+      issuedAmount: d.issuedAmount,
+      recipients: [
+        ...(d.recipientAgencyIds ?? []).map((id) => {
+          const a = agencies.find((x) => x.id === id);
+          return { organId: a?.organId ?? null, organName: a?.name ?? id };
+        }),
+        ...(d.externalRecipients ?? []).map((organName) => ({ organId: null, organName })),
+      ],
+      dueDate: d.dueAt,
+      arrivalDate: d.arrivalDate,
+      arrivalNumber: d.arrivalNumber,
+      toPlaces: [d.mainHandlerId, ...(d.coHandlerIds ?? [])]
+        .filter((x): x is string => !!x)
+        .map(name)
+        .filter(Boolean)
+        .join('; '),
       files: files
         .filter((f) => f.documentId === d.id)
         .map((f) => ({ name: f.name, sha256: f.sha256, mediaType: f.mediaType, size: f.size, role: f.role })),

@@ -2,9 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { formatViDate } from '../../common/business-time.js';
+import { letterSubject } from '../../common/vietnamese.js';
 import { Clock } from '../../common/clock.js';
 import { RegistersService } from '../registers/index.js';
-import type { JobContext } from '../workflow/index.js';
+import { assertOwnAgency, boundId, type JobContext } from '../workflow/index.js';
 import { Directory } from './directory.js';
 import { DocumentRenderService } from './document-render.service.js';
 import { DocumentTrail, SYSTEM_ACTOR } from './document-trail.service.js';
@@ -37,10 +38,15 @@ const NOT_FILED: Record<string, string> = {
   'dossier-secrecy-too-low': 'Chưa đưa được văn bản vào hồ sơ: độ mật của hồ sơ thấp hơn độ mật của văn bản.',
 };
 
+/**
+ * The document the server bound to the job's instance when it started it (never an id from the variables), and
+ * only when it belongs to the instance's agency: otherwise an incident, and nothing changes.
+ */
 export async function loadForJob(m: EntityManager, job: JobContext): Promise<DocumentEntity> {
-  const id = String(job.variables.documentId ?? job.businessKey ?? '');
+  const id = boundId(job, 'document');
   const d = await m.findOne(DocumentEntity, { where: { id } });
   if (!d) throw new Error(`${job.taskType}: document ${id} not found`);
+  assertOwnAgency(job, 'document', id, d.agencyId);
   return d;
 }
 
@@ -122,7 +128,7 @@ export class OutgoingWorkers {
       columns: {
         numberNotation: '',
         date: formatViDate(now, this.config.timezone),
-        typeAndSubject: d.typeCode === 'CV' ? `Công văn V/v ${d.subject}` : `${d.typeName} ${d.subject}`,
+        typeAndSubject: d.typeCode === 'CV' ? `Công văn ${letterSubject(d.subject)}` : `${d.typeName} ${d.subject}`,
         signer: [d.signerAuthority, d.signerName].filter(Boolean).join(' '),
         recipients: [...recipients.map((a) => a.name), ...(d.externalRecipients ?? [])].join('; '),
         copyHolder: ['VT', unit?.abbreviation].filter(Boolean).join(', '),

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EngineRef, WorkflowEngine, type JobHandler } from '../workflow/index.js';
+import { EngineRef, WorkflowEngine, type JobHandler, type WorkerOptions } from '../workflow/index.js';
 
 export const OUTGOING_PROCESS = 'outgoing-document';
 export const INCOMING_PROCESS = 'incoming-document';
@@ -20,14 +20,31 @@ export class ProcessGateway {
     return this.ref.get();
   }
 
-  async start(processId: string, documentId: string, variables: Record<string, unknown>, by: string | null) {
-    return this.engine().start({ processId, businessKey: documentId, variables, startedBy: by });
+  /**
+   * Starts a document's flow on its agency's nearest variant, with the document bound to the instance by the
+   * server (the only way a document process starts: POST /api/workflow/instances refuses these process ids).
+   */
+  async start(
+    processId: string,
+    documentId: string,
+    agencyId: string,
+    variables: Record<string, unknown>,
+    by: string | null,
+  ) {
+    return this.engine().start({
+      processId,
+      businessKey: documentId,
+      variables,
+      startedBy: by,
+      agencyId,
+      object: { type: 'document', id: documentId },
+    });
   }
 
-  registerWorker(type: string, handler: JobHandler): boolean {
+  registerWorker(type: string, handler: JobHandler, options?: WorkerOptions): boolean {
     const e = this.find();
     if (!e) return false;
-    e.registerWorker(type, handler);
+    e.registerWorker(type, handler, options);
     return true;
   }
 }

@@ -10,7 +10,7 @@ export interface FilingDocumentFile {
   sha256: string;
   mediaType: string;
   size: number;
-  role: 'main' | 'signed' | 'attachment' | 'draft' | 'opinion';
+  role: 'main' | 'signed' | 'attachment' | 'draft' | 'opinion' | 'scan' | 'ocr';
 }
 
 export interface FilingDocumentHistoryEntry {
@@ -39,6 +39,19 @@ export interface FilingDocument {
   pageCount: number;
   signerName: string | null;
   signerTitle: string | null;
+  /** Appendix VI §I/§II fields beyond the common ones (optional: absent ones are not exported). */
+  description?: string;
+  urgencyRank?: number;
+  secrecyRank?: number;
+  /** Outgoing: copies issued (IssuedAmount) and recipients (To: OrganId when inside the installation). */
+  issuedAmount?: number | null;
+  recipients?: { organId: string | null; organName: string }[];
+  /** Reply deadline (outgoing) or handling deadline (incoming). */
+  dueDate?: Date | null;
+  /** Incoming: arrival date and number, the receiving unit or person (ToPlaces). */
+  arrivalDate?: Date | null;
+  arrivalNumber?: number | null;
+  toPlaces?: string;
   files: FilingDocumentFile[];
   history: FilingDocumentHistoryEntry[];
 }

@@ -1,3 +1,4 @@
+import { makePdfA } from '../../common/pdfa.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { PDFDocument } from 'pdf-lib';
 import { formatViDate } from '../../common/business-time.js';
@@ -78,12 +79,11 @@ export class DossierExportService {
       return {
         contentType: 'application/xml; charset=utf-8',
         filename: `${base}.xml`,
-        data: Buffer.from(metadataXml(meta, documents, { FileCodeText: d.code })),
+        data: Buffer.from(metadataXml(meta, documents, { FileCodeText: d.code, secrecy: d.secrecy })),
       };
     }
     const out = await PDFDocument.create();
-    out.setCreationDate(now);
-    out.setTitle(d.title.normalize('NFC'));
+    makePdfA(out, { title: d.title, createdAt: now, language: 'vi-VN' });
     const cover = await renderTablePdf({
       heading: [agency.name.toUpperCase()],
       title: 'HỒ SƠ',

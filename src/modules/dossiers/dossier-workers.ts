@@ -6,12 +6,12 @@ import { Clock, IdGenerator } from '../../common/clock.js';
 import { AuditService } from '../audit/index.js';
 import { NotificationsService } from '../notifications/index.js';
 import { StartupService } from '../startup/startup.service.js';
-import type { JobContext } from '../workflow/engine/workflow-engine.port.js';
+import { assertOwnAgency, boundId, WorkflowScope, type JobContext } from '../workflow/index.js';
 import { DossierClosingService, TRANSFER_YEARS } from './dossier-closing.service.js';
 import { DossierAlertEntity, DossierEntity } from './dossier.entity.js';
 import { TRANSFER_ALERT_DAYS } from './dossier.mapper.js';
 import { DossiersService } from './dossiers.service.js';
-import { LifecycleBridge } from './lifecycle-bridge.js';
+import { LIFECYCLE_PROCESS_ID, LifecycleBridge } from './lifecycle-bridge.js';
 import { addYears } from './retention.js';
 
 export const LIFECYCLE_BPMN = join(__dirname, '..', '..', '..', '..', 'processes', 'dossier-lifecycle.bpmn');
@@ -43,11 +43,19 @@ export class DossierWorkers implements OnModuleInit {
       this.logger.warn('no workflow engine: dossier workers not registered');
       return;
     }
-    engine.registerWorker('dossiers.file-document', (job) => this.fileDocument(job));
-    engine.registerWorker('dossiers.open', async () => undefined);
-    engine.registerWorker('dossiers.schedule-transfer', (job) => this.scheduleTransfer(job));
-    engine.registerWorker('dossiers.alert-transfer-due', (job) => this.alertTransferDue(job));
-    engine.registerWorker('dossiers.retain', (job) => this.retain(job));
+    // generic starts ask which agency a named dossier belongs to (another agency's → 404)
+    this.scope()?.registerObjects(async (ids) => {
+      const rows = await this.dossiers.agencyOf(ids);
+      return new Map(rows.map((r) => [r.id, r.agencyId]));
+    });
+    // the task-type catalogue: each domain type serves only these process ids (deploy refuses it elsewhere)
+    const documentFlows = { processes: ['outgoing-document', 'incoming-document'] };
+    const lifecycle = { processes: [LIFECYCLE_PROCESS_ID] };
+    engine.registerWorker('dossiers.file-document', (job) => this.fileDocument(job), documentFlows);
+    engine.registerWorker('dossiers.open', async () => undefined, lifecycle);
+    engine.registerWorker('dossiers.schedule-transfer', (job) => this.scheduleTransfer(job), lifecycle);
+    engine.registerWorker('dossiers.alert-transfer-due', (job) => this.alertTransferDue(job), lifecycle);
+    engine.registerWorker('dossiers.retain', (job) => this.retain(job), lifecycle);
     this.startup.register({
       name: 'dossier lifecycle process',
       order: 31,
@@ -67,12 +75,14 @@ export class DossierWorkers implements OnModuleInit {
    * `filingSkipped` (the reason) tell the next step whether the document may be marked filed.
    */
   async fileDocument(job: JobContext) {
-    const { documentId, dossierId, agencyId } = job.variables;
-    if (!str(dossierId) || !str(documentId)) return;
+    // the document is the instance's bound one; the dossier chosen in a form is checked against its agency there
+    const documentId = boundId(job, 'document');
+    const dossierId = str(job.variables.dossierId);
+    if (!dossierId) return;
     const r = await this.dossiers.fileFromWorkflow(job.manager, {
-      documentId: str(documentId),
-      dossierId: str(dossierId),
-      agencyId: str(agencyId),
+      documentId,
+      dossierId,
+      agencyId: job.agencyId ?? '',
       jobKey: job.jobKey,
     });
     return { variables: { filed: r.filed, filingSkipped: r.filed ? null : (r.reason ?? null) } };
@@ -80,7 +90,7 @@ export class DossierWorkers implements OnModuleInit {
 
   /** Decree 30/2020, art. 30.2: due within 1 year of closing; alert 30 days ahead (PL VI III.5.b). */
   async scheduleTransfer(job: JobContext) {
-    const d = await job.manager.findOne(DossierEntity, { where: { id: str(job.variables.dossierId) } });
+    const d = await this.bound(job);
     if (!d?.closedAt) return { variables: { transferDueAt: null, alertAt: null } };
     const due = d.retainedUntil ?? d.transferDueAt ?? addYears(d.closedAt, TRANSFER_YEARS);
     if (!d.transferDueAt || d.transferDueAt.getTime() !== due.getTime())
@@ -91,7 +101,7 @@ export class DossierWorkers implements OnModuleInit {
 
   async alertTransferDue(job: JobContext) {
     const m = job.manager;
-    const d = await m.findOne(DossierEntity, { where: { id: str(job.variables.dossierId) } });
+    const d = await this.bound(job);
     if (!d || d.state !== 'closed' || !d.transferDueAt) return;
     // A deadline moved since the timer was set (retention approved directly): not due for an alert yet.
     if (d.transferDueAt.getTime() - this.clock.now().getTime() > TRANSFER_ALERT_DAYS * 86400000) return;
@@ -137,13 +147,29 @@ export class DossierWorkers implements OnModuleInit {
     const v = job.variables;
     if (str(v.decision) && str(v.decision) !== 'approve') return;
     const until = new Date(str(v.retainUntil) || str(v.requestedUntil));
-    const d = await job.manager.findOne(DossierEntity, { where: { id: str(v.dossierId) } });
+    const d = await this.bound(job);
     if (!d || d.state !== 'closed' || Number.isNaN(until.getTime())) return;
     if (d.retainedUntil && d.retainedUntil.getTime() === until.getTime()) return;
     try {
       await this.closing.retain(null, d.id, until, str(v.retentionReason), job.manager);
     } catch (e) {
       this.logger.warn(`retention of ${d.code} refused: ${(e as Error).message}`);
+    }
+  }
+
+  /** The dossier the server bound to the lifecycle instance, only if it is of the instance's agency. */
+  private async bound(job: JobContext): Promise<DossierEntity | null> {
+    const id = boundId(job, 'dossier');
+    const d = await job.manager.findOne(DossierEntity, { where: { id } });
+    if (d) assertOwnAgency(job, 'dossier', id, d.agencyId);
+    return d;
+  }
+
+  private scope(): WorkflowScope | null {
+    try {
+      return this.moduleRef.get(WorkflowScope, { strict: false });
+    } catch {
+      return null;
     }
   }
 

@@ -313,6 +313,11 @@ export class DossiersService implements OnModuleInit {
    * Files a document into a dossier inside the caller's transaction (the workflow job's): idempotent, a replay
    * of the same job finds the item and does nothing. Appendix VI III.4.e: a reference, never a copy.
    */
+  /** Agencies of dossier ids (for the process layer's checks of generic starts). */
+  agencyOf(ids: string[]): Promise<{ id: string; agencyId: string }[]> {
+    return this.tx.manager.find(DossierEntity, { where: { id: In(ids) }, select: { id: true, agencyId: true } });
+  }
+
   async fileFromWorkflow(
     m: EntityManager,
     input: { documentId: string; dossierId: string; agencyId: string; jobKey: string },

@@ -7,3 +7,4 @@ export type {
   FilingDocumentHistoryEntry,
 } from './dossier-document-source.js';
 export { DossierStatsService, type DossierCountRow } from './dossier-stats.service.js';
+export { renderTablePdf } from './archive/pdf-table.js';

@@ -47,6 +47,9 @@ export class LifecycleBridge {
           businessKey: d.id,
           variables: { dossierId: d.id, agencyId: d.agencyId, code: d.code },
           startedBy: d.creatorId,
+          // the server binds the dossier and its agency: the lifecycle's workers act on it alone
+          agencyId: d.agencyId,
+          object: { type: 'dossier', id: d.id },
         });
         await this.tx.run((m) => m.update(DossierEntity, { id: d.id }, { processInstanceId: id }));
       } catch (e) {

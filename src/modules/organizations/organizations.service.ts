@@ -22,6 +22,7 @@ import type {
   UpdateUserDto,
 } from './dto/organizations.dto.js';
 import { UnitEntity } from './unit.entity.js';
+import { assertMayGrant } from './role-grants.js';
 import { RoleAssignmentEntity, UserEntity } from './user.entity.js';
 
 registerMessages({
@@ -412,6 +413,8 @@ export class OrganizationsService {
     roles: RoleGrantDto[],
     actor: AuthUser,
   ): Promise<void> {
+    const existing = await m.find(RoleAssignmentEntity, { where: { userId: u.id } });
+    await assertMayGrant(this.policy, actor, u, roles, existing);
     await m.delete(RoleAssignmentEntity, { userId: u.id });
     for (const r of roles) {
       if (r.unitId) await this.assertUnitInAgency(r.unitId, u.agencyId);

@@ -1,3 +1,4 @@
+import { makePdfA } from '../../common/pdfa.js';
 import { PDFDocument, rgb } from 'pdf-lib';
 import { embedFonts, mm, nfc, textWidth, wrapText } from './pdf-text.js';
 import { registerTitle, type RegisterColumn } from './register-layouts.js';
@@ -45,6 +46,7 @@ export async function registerXlsx(p: RegisterPrintout): Promise<Buffer> {
  */
 export async function registerPdf(p: RegisterPrintout): Promise<Buffer> {
   const doc = await PDFDocument.create();
+  makePdfA(doc, { title: `${p.registerName} ${p.year}`, createdAt: new Date(), language: 'vi-VN' });
   const f = embedFonts(doc);
   const [W, H] = [mm(297), mm(210)];
   const margin = { left: mm(20), right: mm(15), top: mm(20), bottom: mm(15) };

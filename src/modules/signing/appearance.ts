@@ -1,6 +1,6 @@
 import {
   beginText,
-  cmyk,
+  grayscale,
   degrees,
   drawEllipse,
   drawImage,
@@ -8,17 +8,16 @@ import {
   endText,
   moveText,
   PDFDocument,
-  PDFHexString,
   PDFOperator,
   PDFRef,
   popGraphicsState,
   pushGraphicsState,
   rgb,
+  setFillingGrayscaleColor,
   setFontAndSize,
-  setTextRenderingMode,
   showText,
-  TextRenderingMode,
 } from 'pdf-lib';
+import { embedTinos } from '../../common/tinos-fonts.js';
 import { drawShaped, shape, textWidth } from './glyph-paths.js';
 
 /**
@@ -28,7 +27,8 @@ import { drawShaped, shape, textWidth } from './glyph-paths.js';
  */
 export const BLUE = rgb(0.05, 0.2, 0.72);
 export const RED = rgb(0.86, 0.08, 0.1);
-const BLACK = cmyk(0, 0, 0, 1);
+// Gray, not CMYK: PDF/A-2b with an sRGB output intent admits no DeviceCMYK.
+const BLACK = grayscale(0);
 
 function formXObject(doc: PDFDocument, width: number, height: number, ops: PDFOperator[], images = {}): PDFRef {
   const stream = doc.context.formXObject(ops, { BBox: [0, 0, width, height], Resources: { XObject: images } });
@@ -137,9 +137,8 @@ export async function textBlockAppearance(
 
 /**
  * The document number written into the blank of "Số:      /…" (Decree 30/2020, appendix I cell 3), black, in the
- * size of the number line. Visible as glyph outlines like the other appearances, with the same text invisible
- * (render mode 3) in the standard Times-Roman (no embedding; same digit widths) so that the number can be
- * searched and copied.
+ * size of the number line, for a document signed without a number field (number-field.ts). Real text in the
+ * embedded Tinos subset (searchable, copyable; PDF/A: no font left unembedded).
  */
 export function numberAppearance(
   doc: PDFDocument,
@@ -150,25 +149,15 @@ export function numberAppearance(
   const height = Math.ceil(o.size * 1.3);
   const baseline = Math.round(o.size * 0.3 * 100) / 100;
   const x = (width - shaped.width) / 2;
-  const ops = drawShaped(shaped, { x, y: baseline, color: BLACK });
-  const resources: { Font?: Record<string, PDFRef> } = {};
-  if (/^[\x20-\x7e]+$/.test(o.text)) {
-    const font = doc.context.obj({
-      Type: 'Font',
-      Subtype: 'Type1',
-      BaseFont: 'Times-Roman',
-      Encoding: 'WinAnsiEncoding',
-    });
-    resources.Font = { F1: doc.context.register(font) };
-    ops.push(
-      beginText(),
-      setFontAndSize('F1', o.size),
-      setTextRenderingMode(TextRenderingMode.Invisible),
-      moveText(Math.round(x * 1000) / 1000, baseline),
-      showText(PDFHexString.of(Buffer.from(o.text, 'latin1').toString('hex'))),
-      endText(),
-    );
-  }
-  const stream = doc.context.formXObject(ops, { BBox: [0, 0, width, height], Resources: resources });
+  const font = embedTinos(doc, 'regular');
+  const ops = [
+    beginText(),
+    setFillingGrayscaleColor(0),
+    setFontAndSize('F1', o.size),
+    moveText(Math.round(x * 1000) / 1000, baseline),
+    showText(font.encodeText(o.text.normalize('NFC'))),
+    endText(),
+  ];
+  const stream = doc.context.formXObject(ops, { BBox: [0, 0, width, height], Resources: { Font: { F1: font.ref } } });
   return { ref: doc.context.register(stream), width, height, baseline };
 }

@@ -134,8 +134,8 @@ export class CaService {
     return this.root.cert;
   }
 
-  /** Issues an end-entity certificate from the demo root. */
-  issue(subject: NameSpec, publicKey: KeyObject, years = 3): ParsedCertificate {
+  /** Issues an end-entity certificate from the demo root, naming where its revocation status is published. */
+  issue(subject: NameSpec, publicKey: KeyObject, years = 3, extKeyUsage?: string[]): ParsedCertificate {
     if (!this.root?.keyPem) throw new DomainError('CA_UNAVAILABLE', 'unprocessable');
     this.rootKey ??= createPrivateKey(this.root.keyPem);
     const now = this.clock.now();
@@ -147,8 +147,17 @@ export class CaService {
       isCa: false,
       issuerCertificate: this.root.cert,
       issuerKey: this.rootKey,
+      extKeyUsage,
+      crlUrl: `${this.config.publicUrl}/api/pki/crl`,
+      ocspUrl: `${this.config.publicUrl}/api/pki/ocsp`,
     });
     return parseCertificate(der);
+  }
+
+  /** The demo root's private key, when this server holds it (it signs CRLs, OCSP answers, TSA certificates). */
+  rootPrivateKey(): KeyObject | null {
+    if (!this.root?.keyPem) return null;
+    return (this.rootKey ??= createPrivateKey(this.root.keyPem));
   }
 
   /** The demo root plus DATA_DIR/ca/trust/*.pem. */

@@ -29,6 +29,11 @@ export interface PlaceSignatureInput {
   extraCertificates: Buffer[];
   sign: (data: Buffer, digest: Buffer) => Promise<SignatureValue>;
   timestamp?: (signatureValue: Buffer) => Promise<Buffer>;
+  /**
+   * A certification signature with these DocMDP permissions (ISO 32000-1 §12.8.2.2; 2 = fill in forms and sign):
+   * the first signature of a document, whose later changes a validator then judges against P.
+   */
+  docMdp?: 1 | 2 | 3;
 }
 
 class CmsSigner extends SignPdfSigner {
@@ -59,7 +64,19 @@ function addSignatureField(i: PlaceSignatureInput, contentsBytes: number): void 
     ...(i.location ? { Location: pdfText(i.location) } : {}),
     Prop_Build: { App: { Name: PDFName.of('hoso') } },
   });
+  if (i.docMdp)
+    sig.set(
+      PDFName.of('Reference'),
+      ctx.obj([
+        {
+          Type: 'SigRef',
+          TransformMethod: 'DocMDP',
+          TransformParams: { Type: 'TransformParams', P: i.docMdp, V: PDFName.of('1.2') },
+        },
+      ]),
+    );
   const sigRef = ctx.register(sig);
+  if (i.docMdp) doc.catalog.set(PDFName.of('Perms'), ctx.obj({ DocMDP: sigRef }));
   const addAnnot = (page: PDFPage, ref: PDFRef) => {
     const annots = page.node.lookupMaybe(PDFName.of('Annots'), PDFArray);
     if (annots) annots.push(ref);

@@ -2,6 +2,9 @@ import { createHash, verify as cryptoVerify } from 'node:crypto';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString } from 'pdf-lib';
 import { parseSignedData } from './cms.js';
 import { DIGEST_NAMES } from './der.js';
+import { analyzeModifications, docMdpPermission, loadRevision } from './pdf-modifications.js';
+import { OID } from './der.js';
+import { documentDss } from './long-term.js';
 import { tokenInfo } from './tsa.js';
 import type { PdfRect, SignatureVerification } from './signing.types.js';
 import { parseCertificate, type ParsedCertificate } from './x509.js';
@@ -52,6 +55,21 @@ function findRawSignatures(pdf: Buffer): RawSignature[] {
   return out.sort((a, b) => a.byteRange[2] + a.byteRange[3] - (b.byteRange[2] + b.byteRange[3]));
 }
 
+/** Every certificate inside the document's signatures and their time-stamp tokens (DER, unique). */
+export function embeddedCertificates(pdf: Buffer): Buffer[] {
+  const out = new Map<string, Buffer>();
+  const add = (der: Buffer) => out.set(der.toString('base64'), der);
+  for (const r of findRawSignatures(pdf))
+    try {
+      const cms = parseSignedData(r.contents);
+      cms.certificates.forEach(add);
+      if (cms.signer.timestampToken) parseSignedData(cms.signer.timestampToken).certificates.forEach(add);
+    } catch {
+      // an unreadable signature has nothing to validate
+    }
+  return [...out.values()];
+}
+
 interface SigMeta {
   fieldName: string | null;
   reason: string | null;
@@ -65,14 +83,9 @@ interface SigMeta {
 const textOf = (v: unknown): string | null =>
   v instanceof PDFHexString || v instanceof PDFString ? v.decodeText().normalize('NFC') : null;
 
-async function readMetadata(pdf: Buffer): Promise<Map<string, SigMeta>> {
+function readMetadata(doc: PDFDocument | null): Map<string, SigMeta> {
   const out = new Map<string, SigMeta>();
-  let doc: PDFDocument;
-  try {
-    doc = await PDFDocument.load(pdf, { updateMetadata: false, ignoreEncryption: true, throwOnInvalidObject: false });
-  } catch {
-    return out;
-  }
+  if (!doc) return out;
   const pageOf = new Map<string, number>();
   doc.getPages().forEach((p, i) => {
     const annots = p.node.lookupMaybe(PDFName.of('Annots'), PDFArray);
@@ -143,6 +156,23 @@ function buildChain(signer: ParsedCertificate, pool: ParsedCertificate[], anchor
   return { chain, trusted: false };
 }
 
+/** The time-stamp token's own signature (over its TSTInfo) and its authority's chain to a trust anchor. */
+export function verifyToken(token: Buffer, anchors: ParsedCertificate[]) {
+  try {
+    const cms = parseSignedData(token);
+    const certs = cms.certificates.map((c) => parseCertificate(c));
+    const signer = certs.find((c) => c.issuerDer.equals(cms.signer.issuerDer) && c.serialHex === cms.signer.serialHex);
+    if (!signer || !cms.eContent || !cms.signer.signedAttrs) throw new Error('incomplete token');
+    const digestOk = !!cms.signer.messageDigest?.equals(createHash('sha256').update(cms.eContent).digest());
+    const sigAlg = DIGEST_NAMES[cms.signer.signatureAlgorithmOid] ?? 'sha256';
+    const signatureValid =
+      digestOk && cryptoVerify(sigAlg, cms.signer.signedAttrs, signer.x509.publicKey, cms.signer.signature);
+    return { signatureValid, trusted: buildChain(signer, certs, anchors).trusted, authority: signer.subject.text };
+  } catch {
+    return { signatureValid: false, trusted: false, authority: '' };
+  }
+}
+
 /** Ends of revisions (just after each %%EOF and its end-of-line). */
 function revisionEnds(pdf: Buffer): number[] {
   const ends: number[] = [];
@@ -157,7 +187,9 @@ function revisionEnds(pdf: Buffer): number[] {
 export async function analyzePdf(pdf: Buffer, ctx: VerifyContext): Promise<AnalyzedSignature[]> {
   const raws = findRawSignatures(pdf);
   if (!raws.length) return [];
-  const meta = await readMetadata(pdf);
+  const doc = await loadRevision(pdf);
+  const meta = readMetadata(doc);
+  const docMdp = docMdpPermission(doc);
   const parsed = raws.map((r) => {
     try {
       const cms = parseSignedData(r.contents);
@@ -173,7 +205,11 @@ export async function analyzePdf(pdf: Buffer, ctx: VerifyContext): Promise<Analy
   const known = await ctx.lookup(parsed.flatMap((p) => (p.signer ? [p.signer.fingerprint] : [])));
   const sigEnds = raws.map((r) => r.byteRange[2] + r.byteRange[3]);
   const revEnds = revisionEnds(pdf);
-  return parsed.map(({ raw, cms, certs, signer }, index) => {
+  const mods = await Promise.all(
+    parsed.map(({ raw }) => analyzeModifications(pdf, raw.byteRange[2] + raw.byteRange[3], doc, docMdp)),
+  );
+  const dss = documentDss(doc);
+  const results = parsed.map(({ raw, cms, certs, signer }, index): AnalyzedSignature => {
     const problems: string[] = [];
     const md = meta.get(`${raw.byteRange[1]}:${raw.byteRange[2]}`);
     const br = raw.byteRange;
@@ -197,7 +233,26 @@ export async function analyzePdf(pdf: Buffer, ctx: VerifyContext): Promise<Analy
       h.update(pdf.subarray(br[0], br[0] + br[1]));
       h.update(pdf.subarray(br[2], br[2] + br[3]));
       const digest = h.digest();
-      integrity = !!cms.signer.messageDigest && cms.signer.messageDigest.equals(digest);
+      if (cms.eContentType === OID.tstInfo) {
+        // A document time-stamp (ETSI.RFC3161): the token's imprint is the digest of the byte ranges.
+        const info = tokenInfo(raw.contents);
+        const tsa = verifyToken(raw.contents, ctx.anchors);
+        integrity = info.imprint.equals(
+          createHash('sha256')
+            .update(pdf.subarray(0, br[1]))
+            .update(pdf.subarray(br[2], br[2] + br[3]))
+            .digest(),
+        );
+        signatureValid = tsa.signatureValid;
+        signedAt = info.genTime;
+        timestamp = {
+          time: info.genTime.toISOString(),
+          imprintValid: integrity,
+          signatureValid,
+          trusted: tsa.trusted,
+          authority: tsa.authority,
+        };
+      } else integrity = !!cms.signer.messageDigest && cms.signer.messageDigest.equals(digest);
       if (!integrity) problems.push('the document was changed after signing (digest mismatch)');
       const sigAlg = DIGEST_NAMES[cms.signer.signatureAlgorithmOid] ?? alg;
       try {
@@ -208,12 +263,20 @@ export async function analyzePdf(pdf: Buffer, ctx: VerifyContext): Promise<Analy
         signatureValid = false;
       }
       if (!signatureValid) problems.push('the CMS signature does not verify');
-      if (cms.signer.signingTime) signedAt = cms.signer.signingTime;
+      if (cms.signer.signingTime && cms.eContentType !== OID.tstInfo) signedAt = cms.signer.signingTime;
       if (cms.signer.timestampToken) {
         try {
           const info = tokenInfo(cms.signer.timestampToken);
           const imprint = createHash('sha256').update(cms.signer.signature).digest();
-          timestamp = { time: info.genTime.toISOString(), imprintValid: info.imprint.equals(imprint) };
+          const tsa = verifyToken(cms.signer.timestampToken, ctx.anchors);
+          timestamp = {
+            time: info.genTime.toISOString(),
+            imprintValid: info.imprint.equals(imprint),
+            signatureValid: tsa.signatureValid,
+            trusted: tsa.trusted,
+            authority: tsa.authority,
+          };
+          if (!tsa.signatureValid) problems.push('the time-stamp token does not verify');
           if (timestamp.imprintValid) signedAt = info.genTime;
           else problems.push('the time-stamp does not match the signature');
         } catch {
@@ -227,14 +290,60 @@ export async function analyzePdf(pdf: Buffer, ctx: VerifyContext): Promise<Analy
     const certificateValidAtSigningTime = chain.length > 0 && chain.every((c) => c.notBefore <= at && at <= c.notAfter);
     if (signer && !certificateValidAtSigningTime) problems.push('a certificate was not valid at signing time');
     const k = signer ? known.get(signer.fingerprint) : undefined;
-    // A revoked certificate only keeps earlier signatures valid when a time-stamp proves they came first.
-    const revoked = !!k && k.status === 'revoked' && !(timestamp?.imprintValid && k.revokedAt && at < k.revokedAt);
+    // Revocation at signing time: from the document's own validation data (DSS) first — it holds with the CA
+    // offline — else from this installation's records. A revoked certificate only keeps earlier signatures valid
+    // when a time-stamp proves they came first.
+    const proven = !!timestamp?.imprintValid && timestamp.signatureValid && timestamp.trusted;
+    const fromDss = signer ? dss.status(signer, ctx.anchors) : null;
+    const rec =
+      fromDss ??
+      (k
+        ? {
+            status: k.status === 'revoked' ? 'revoked' : 'good',
+            revokedAt: k.revokedAt,
+            checkedAt: ctx.now,
+            source: 'installation',
+          }
+        : null);
+    const revokedLater =
+      rec?.status === 'revoked' && !!rec.revokedAt && (proven || !!timestamp?.imprintValid) && at < rec.revokedAt;
+    const revoked = rec?.status === 'revoked' && !revokedLater;
     if (revoked) problems.push('the certificate has been revoked');
-    const modifiedAfterSigning = !integrity || !coversWholeDocument;
-    if (integrity && !coversWholeDocument) problems.push('content was appended after this signature');
+    const revocation: SignatureVerification['revocation'] = {
+      status: !rec ? 'unknown' : revoked ? 'revoked' : revokedLater ? 'revoked-after-signing' : 'good',
+      source: (rec?.source ?? 'none') as SignatureVerification['revocation']['source'],
+      checkedAt: rec?.checkedAt.toISOString() ?? null,
+      revokedAt: rec?.revokedAt?.toISOString() ?? null,
+    };
+    // Once the certificate has expired, only a time-stamp proves the signature was made while it was valid.
+    if (signer && ctx.now > signer.notAfter && !timestamp?.imprintValid)
+      problems.push('the certificate has expired and no time-stamp proves when the signature was made');
+    const expiredUnproven = !!signer && ctx.now > signer.notAfter && !timestamp?.imprintValid;
+    // What was appended after the signature, judged change by change (pdf-modifications.ts).
+    const modifications = mods[index];
+    const modifiedAfterSigning = !integrity || !modifications.allowed;
+    for (const c of modifications.changes)
+      if (!c.allowed) problems.push(`change after signing not allowed: ${c.detail}`);
     const valid =
-      integrity && signatureValid && trusted && certificateValidAtSigningTime && !revoked && !modifiedAfterSigning;
+      integrity &&
+      signatureValid &&
+      trusted &&
+      certificateValidAtSigningTime &&
+      !revoked &&
+      !modifiedAfterSigning &&
+      !expiredUnproven;
+    const isDocTimestamp = cms?.eContentType === OID.tstInfo;
     return {
+      pades: isDocTimestamp
+        ? null
+        : !cms?.signer.hasSigningCertificate
+          ? null
+          : timestamp?.imprintValid
+            ? fromDss
+              ? 'B-LT'
+              : 'B-T'
+            : 'B-B',
+      revocation,
       index,
       fieldName: md?.fieldName ?? null,
       signer: signer?.commonName ?? md?.name ?? '',
@@ -242,7 +351,14 @@ export async function analyzePdf(pdf: Buffer, ctx: VerifyContext): Promise<Analy
       certificateSubject: signer?.subject.text ?? '',
       certificateIssuer: signer?.issuer.text ?? '',
       certificateSerial: signer?.serialHex ?? '',
-      kind: k?.ownerType === 'agency' ? 'agency' : k?.ownerType === 'user' ? 'person' : 'unknown',
+      kind:
+        cms?.eContentType === OID.tstInfo
+          ? 'document-timestamp'
+          : k?.ownerType === 'agency'
+            ? 'agency'
+            : k?.ownerType === 'user'
+              ? 'person'
+              : 'unknown',
       subFilter: md?.subFilter ?? null,
       reason: md?.reason ?? null,
       location: md?.location ?? null,
@@ -254,6 +370,10 @@ export async function analyzePdf(pdf: Buffer, ctx: VerifyContext): Promise<Analy
       coversWholeDocument,
       reachesEndOfFile,
       modifiedAfterSigning,
+      changesAfterSigning: modifications.changes,
+      changesAllowed: modifications.allowed,
+      modificationLevel: modifications.level,
+      docMdp: index === 0 ? docMdp : null,
       certificateValidAtSigningTime,
       revoked,
       timestamp,
@@ -263,4 +383,9 @@ export async function analyzePdf(pdf: Buffer, ctx: VerifyContext): Promise<Analy
       signerFingerprint: signer?.fingerprint ?? null,
     };
   });
+  // B-LTA: the validation data is covered by a valid document time-stamp made after the signature.
+  for (const r of results)
+    if (r.pades === 'B-LT' && results.some((t) => t.kind === 'document-timestamp' && t.index > r.index && t.valid))
+      r.pades = 'B-LTA';
+  return results;
 }

@@ -10,9 +10,12 @@ import { AgencyEntity, UserEntity } from '../organizations/index.js';
 import { numberAppearance, sealAppearance, signatureAppearance, textBlockAppearance } from './appearance.js';
 import { CaService } from './ca.service.js';
 import { CredentialsService, toCertificateView } from './credentials.service.js';
+import { addNumberField, fillNumberField, NUMBER_FIELD } from './number-field.js';
 import { openForUpdate } from './pdf-incremental.js';
 import { countSignatureFields, placeAndSign } from './pdf-signer.js';
-import { analyzePdf, type AnalyzedSignature } from './pdf-verify.js';
+import { addDocumentTimestamp, addDss } from './ltv.js';
+import { analyzePdf, embeddedCertificates, type AnalyzedSignature } from './pdf-verify.js';
+import { PkiService } from './pki.controller.js';
 import { PinGuard } from './pin-guard.js';
 import { SignerRegistry } from './signer-registry.js';
 import type { SigningCredentialEntity } from './signing-credential.entity.js';
@@ -25,7 +28,7 @@ import type {
   SignatureVerification,
   SignResult,
 } from './signing.types.js';
-import { requestTimestamp } from './tsa.js';
+import { TimestampService } from './tsa-authority.js';
 import { parseCertificate, pemToDer } from './x509.js';
 import './signing.messages.js';
 
@@ -47,6 +50,8 @@ export class SigningService {
     private readonly credentials: CredentialsService,
     private readonly signers: SignerRegistry,
     private readonly pins: PinGuard,
+    private readonly tsa: TimestampService,
+    private readonly pki: PkiService,
   ) {}
 
   async signAsPerson(input: SignAsPersonInput): Promise<SignResult> {
@@ -65,6 +70,8 @@ export class SigningService {
     const rect: PdfRect = input.appearance?.rect ?? { x: pw - 60 - 150, y: 140, width: 150, height: 60 };
     if (![rect.x, rect.y, rect.width, rect.height].every(Number.isFinite) || rect.width <= 0 || rect.height <= 0)
       throw badRequest('VALIDATION_FAILED', { fields: 'appearance.rect' });
+    const certify = !!input.numberField && countSignatureFields(upd) === 0;
+    if (input.numberField) addNumberField(upd, input.numberField);
     const appearance = await signatureAppearance(upd.doc, {
       width: rect.width,
       height: rect.height,
@@ -80,6 +87,7 @@ export class SigningService {
       credential,
       pin: input.pin,
       fieldName: `hoso-person-${countSignatureFields(upd) + 1}`,
+      docMdp: certify ? 2 : undefined,
       reason: input.reason,
       location: input.location,
       actorId: user.id,
@@ -115,6 +123,7 @@ export class SigningService {
     let rect: PdfRect;
     let appearance;
     let stamps: Parameters<typeof placeAndSign>[0]['stamps'];
+    let numberFilled = false;
     if (input.mode === 'seal-over-signature') {
       // Decree 30/2020, art. 32: the agency signs only what the competent person has already signed.
       const personal = (await this.analyze(input.pdf)).filter((s) => s.valid && s.kind !== 'agency' && s.widget);
@@ -126,7 +135,9 @@ export class SigningService {
       // Appendix I, cell 8: the seal covers about a third of the signature image, on its left.
       rect = { x: r.x + r.width / 3 - d, y: r.y + r.height / 2 - d / 2, width: d, height: d };
       appearance = await sealAppearance(upd.doc, { diameter: d, agencyName: agency.name, image: input.sealImage });
-      if (input.numberSlot) stamps = [this.numberStamp(upd.doc, pages, input.numberSlot, input.number, input.notation)];
+      if (fillNumberField(upd, String(input.number), input.notation)) numberFilled = true;
+      else if (input.numberSlot)
+        stamps = [this.numberStamp(upd.doc, pages, input.numberSlot, input.number, input.notation)];
     } else {
       // Appendix I: a separate attachment carries the agency signature top right of page 1, as text, no image.
       const notation = String(input.notation);
@@ -163,6 +174,7 @@ export class SigningService {
         notation: input.notation,
         mode: input.mode,
         ...(stamps ? { numberSlot: input.numberSlot } : {}),
+        ...(numberFilled ? { numberField: NUMBER_FIELD } : {}),
       },
     });
   }
@@ -253,6 +265,7 @@ export class SigningService {
     credential: SigningCredentialEntity;
     pin: string;
     fieldName: string;
+    docMdp?: 2;
     reason?: string;
     location?: string;
     actorId: string;
@@ -267,7 +280,7 @@ export class SigningService {
     const signer = this.signers.get(o.credential.provider);
     const signedAt = o.signedAt ?? this.clock.now();
     const inputHash = createHash('sha256').update(o.upd.original).digest('hex');
-    const tsaUrl = this.config.tsaUrl;
+    const timestamped = this.tsa.enabled;
     const pdf = await placeAndSign({
       upd: o.upd,
       page: o.page,
@@ -275,6 +288,7 @@ export class SigningService {
       appearance: o.appearance,
       stamps: o.stamps,
       fieldName: o.fieldName,
+      docMdp: o.docMdp,
       signerName: certificate.commonName,
       reason: o.reason,
       location: o.location,
@@ -295,7 +309,7 @@ export class SigningService {
             { data, digest, digestAlgorithm: 'sha256', description: `${o.fieldName} ${inputHash.slice(0, 16)}` },
           ),
         ),
-      timestamp: tsaUrl ? (value) => requestTimestamp(tsaUrl, value) : undefined,
+      timestamp: timestamped ? (value) => this.tsa.timestamp(value) : undefined,
     });
     const documentHash = createHash('sha256').update(pdf).digest('hex');
     const audit: AuditInput = {
@@ -311,7 +325,7 @@ export class SigningService {
         field: o.fieldName,
         inputHash,
         documentHash,
-        timestamped: !!tsaUrl,
+        timestamped,
         ...(o.extra ?? {}),
       },
     };
@@ -324,9 +338,32 @@ export class SigningService {
       certificateSubject: certificate.subject.text,
       certificateSerial: certificate.serialHex,
       documentHash,
-      timestamped: !!tsaUrl,
+      timestamped,
       ...(o.deferAudit ? { audit } : {}),
     };
+  }
+
+  /**
+   * PAdES B-LTA for a signed PDF (at filing and archive transfer): the DSS with every certificate of its signatures
+   * and time-stamps, the installation CA's CRL and an OCSP answer for each certificate it issued, then a document
+   * time-stamp. A PDF without signatures is returned as it is.
+   */
+  async addLongTermValidation(pdf: Buffer): Promise<Buffer> {
+    const certs = embeddedCertificates(pdf).map((d) => parseCertificate(d));
+    if (!certs.length) return pdf;
+    const root = this.ca.rootCertificate;
+    const ours = certs.filter((c) => c.issuerDer.equals(root.subjectDer) && c.fingerprint !== root.fingerprint);
+    const needsRoot = certs.some((c) => c.issuerDer.equals(root.subjectDer));
+    const crl = ours.length ? await this.pki.crl() : null;
+    const ocsp = ours.length ? await this.pki.ocspFor(ours.map((c) => c.serialHex)) : null;
+    const tsaCert = this.tsa.certificate();
+    const withDss = await addDss(pdf, {
+      certificates: [...certs.map((c) => c.der), ...(needsRoot ? [root.der] : []), ...(tsaCert ? [tsaCert.der] : [])],
+      crls: crl ? [crl] : [],
+      ocsps: ocsp ? [ocsp] : [],
+    });
+    if (!this.tsa.enabled) return withDss;
+    return addDocumentTimestamp(withDss, (content) => this.tsa.timestamp(content));
   }
 
   /** Records the audit entry of a signature made with `deferAudit` (in the caller's transaction). */

@@ -1,3 +1,4 @@
+import type { ModificationChange, ModificationLevel } from './pdf-modifications.js';
 import type { AuditInput } from '../audit/index.js';
 /** Public shapes of the signing module (see index.ts). Coordinates are PDF points from the page's lower-left corner. */
 
@@ -25,6 +26,12 @@ export interface SignAsPersonInput {
   reason?: string;
   location?: string;
   appearance?: PersonSignatureAppearance;
+  /**
+   * The blank "Số:      /…" of a document numbered after this signature: an empty number field is made there in
+   * the signed update, filled by the agency signature (number-field.ts). The signature then certifies the
+   * document with DocMDP P=2 (fill in forms and sign) when it is the document's first.
+   */
+  numberField?: NumberSlot;
   /** Recorded as the audit entity (entityType 'document'); without it the audit entity is the signed content hash. */
   documentId?: string;
   /**
@@ -69,7 +76,11 @@ export interface SignAsAgencyInput {
   sealImage?: Buffer;
   /** Seal diameter in points; default 100 pt (≈ 35 mm). */
   sealDiameter?: number;
-  /** 'seal-over-signature' only: `number` is also written in this slot (a stamp annotation in the signed update). */
+  /**
+   * 'seal-over-signature' only: `number` is written into the number field the personal signature prepared, or,
+   * for a document signed without one, into this slot as a stamp annotation (which a strict validator's
+   * modification analysis does not accept after the personal signature).
+   */
   numberSlot?: NumberSlot;
   documentId?: string;
   /**
@@ -106,7 +117,20 @@ export interface SignatureVerification {
   certificateIssuer: string;
   certificateSerial: string;
   /** 'person' / 'agency' when the certificate is one of ours, else 'unknown'. */
-  kind: 'person' | 'agency' | 'unknown';
+  kind: 'person' | 'agency' | 'document-timestamp' | 'unknown';
+  /**
+   * PAdES baseline level (ETSI EN 319 142-1): B-B signed with the signing certificate attribute, B-T with a
+   * signature time-stamp, B-LT with its validation data in the document (DSS), B-LTA with a document time-stamp
+   * over that data. null for a document time-stamp itself.
+   */
+  pades: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA' | null;
+  /** Revocation status of the signer's certificate at signing time, and where it was learnt. */
+  revocation: {
+    status: 'good' | 'revoked' | 'revoked-after-signing' | 'unknown';
+    source: 'dss-ocsp' | 'dss-crl' | 'installation' | 'none';
+    checkedAt: string | null;
+    revokedAt: string | null;
+  };
   subFilter: string | null;
   reason: string | null;
   location: string | null;
@@ -123,11 +147,25 @@ export interface SignatureVerification {
   coversWholeDocument: boolean;
   /** The byte range reaches the end of the file (what pdfsig calls "Total document signed"). */
   reachesEndOfFile: boolean;
-  /** Content was changed inside the range, or updates other than later signatures were appended. */
+  /** Content was changed inside the range, or changes a strict validator refuses were appended after it. */
   modifiedAfterSigning: boolean;
+  /** Every change appended after this signature, each judged allowed or not (pdf-modifications.ts). */
+  changesAfterSigning: ModificationChange[];
+  changesAllowed: boolean;
+  /** none, lta-updates (validation data, document time-stamps), form-filling (fields, signatures), other. */
+  modificationLevel: ModificationLevel;
+  /** The DocMDP permission of a certification signature (the first, when it certifies), else null. */
+  docMdp: number | null;
   certificateValidAtSigningTime: boolean;
   revoked: boolean;
-  timestamp: { time: string; imprintValid: boolean } | null;
+  /** The RFC 3161 signature time-stamp: its time, whether it covers this signature, verifies and is trusted. */
+  timestamp: {
+    time: string;
+    imprintValid: boolean;
+    signatureValid: boolean;
+    trusted: boolean;
+    authority: string;
+  } | null;
   problems: string[];
 }
 

@@ -159,7 +159,14 @@ export interface IssueCertificateInput {
   /** The issuer's certificate (omitted: self-signed) and private key. */
   issuerCertificate?: ParsedCertificate;
   issuerKey: KeyObject;
+  /** Extended key purposes, critical (a TSA's certificate: timeStamping only, RFC 3161 §2.3). */
+  extKeyUsage?: string[];
+  /** Where the issuer publishes its CRL (cRLDistributionPoints) and answers OCSP (authorityInfoAccess). */
+  crlUrl?: string;
+  ocspUrl?: string;
 }
+
+export const KEY_PURPOSE = { timeStamping: '1.3.6.1.5.5.7.3.8', ocspSigning: '1.3.6.1.5.5.7.3.9' } as const;
 
 function keyIdentifier(spki: Buffer): Buffer {
   const bits = (parseDer(spki).value as forge.asn1.Asn1[])[1].value as string;
@@ -189,6 +196,21 @@ export function issueCertificate(input: IssueCertificateInput): Buffer {
     ext('2.5.29.14', false, der.octets(keyIdentifier(spki))),
     ext('2.5.29.35', false, der.seq(der.tlv(0x80, keyIdentifier(issuerSpki)))),
   ];
+  if (input.extKeyUsage?.length) extensions.push(ext('2.5.29.37', true, der.seq(...input.extKeyUsage.map(der.oid))));
+  // cRLDistributionPoints: DistributionPoint { fullName [0] { uniformResourceIdentifier [6] } }
+  if (input.crlUrl)
+    extensions.push(
+      ext('2.5.29.31', false, der.seq(der.seq(der.ctx(0, der.ctx(0, der.tlv(0x86, Buffer.from(input.crlUrl))))))),
+    );
+  // authorityInfoAccess: id-ad-ocsp, uniformResourceIdentifier
+  if (input.ocspUrl)
+    extensions.push(
+      ext(
+        '1.3.6.1.5.5.7.1.1',
+        false,
+        der.seq(der.seq(der.oid('1.3.6.1.5.5.7.48.1'), der.tlv(0x86, Buffer.from(input.ocspUrl)))),
+      ),
+    );
   const tbs = der.seq(
     der.ctx(0, der.integer(2)),
     der.integer(serial),

@@ -1,3 +1,4 @@
+import { evaluate } from 'feelin';
 import { In, type EntityManager } from 'typeorm';
 import { badRequest } from '../../common/domain-error.js';
 import { UnitEntity, UserEntity } from '../organizations/index.js';
@@ -41,14 +42,46 @@ export async function validateSubmission(
     if (!byKey.has(key)) throw badRequest('TASK_FIELD_UNKNOWN', { field: key }, { field: key });
   const out: Record<string, unknown> = {};
   for (const field of form.fields) {
+    // a field its form hides (conditional.hide) is neither required nor kept, as the form renderer does
+    if (field.hideIf && isHidden(field.hideIf, input)) continue;
     const value = input[field.key];
     if (isEmpty(value)) {
       if (field.required) throw badRequest('TASK_FIELD_REQUIRED', { field: field.key }, { field: field.key });
       continue;
     }
-    out[field.key] = await checkField(field, value, ctx);
+    out[field.key] = checkBounds(field, await checkField(field, value, ctx));
   }
   return out;
+}
+
+/** Camunda Forms' `conditional.hide`: FEEL over the submitted data; an expression that fails hides nothing. */
+function isHidden(expr: string, data: Record<string, unknown>): boolean {
+  const src = expr.trimStart().startsWith('=') ? expr.trimStart().slice(1) : expr;
+  if (src.length > 2000) return false;
+  try {
+    return evaluate(src, data).value === true;
+  } catch {
+    return false;
+  }
+}
+
+/** The schema's `validate` bounds: minLength / maxLength / pattern on text, min / max on numbers. */
+function checkBounds(field: FormFieldDefinition, value: unknown): unknown {
+  const k = field.key;
+  if (typeof value === 'string' && (field.type === 'text' || field.type === 'textarea')) {
+    if (field.minLength !== undefined && value.length < field.minLength)
+      throw invalid(k, `text of at least ${field.minLength} characters`);
+    if (field.maxLength !== undefined && value.length > field.maxLength)
+      throw invalid(k, `text of at most ${field.maxLength} characters`);
+    // form-js matches the whole value against the pattern
+    if (field.pattern !== undefined && !new RegExp(`^(?:${field.pattern})$`, 'u').test(value))
+      throw invalid(k, `text matching ${field.pattern}`);
+  }
+  if (typeof value === 'number') {
+    if (field.min !== undefined && value < field.min) throw invalid(k, `number ≥ ${field.min}`);
+    if (field.max !== undefined && value > field.max) throw invalid(k, `number ≤ ${field.max}`);
+  }
+  return value;
 }
 
 async function checkField(field: FormFieldDefinition, value: unknown, ctx: SubmissionContext): Promise<unknown> {

@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
+import { formsDir } from '../../common/process-files.js';
+import { fromCamundaForm, type CamundaForm } from './camunda-form.js';
 
 export const FIELD_TYPES = [
   'text',
@@ -29,12 +31,22 @@ export interface FormFieldDefinition {
   type: FieldType;
   required?: boolean;
   options?: { value: string; label: Localized }[];
+  /** Camunda Forms `validate` bounds: string length, number range, a pattern the whole value matches. */
+  minLength?: number;
+  maxLength?: number;
+  min?: number;
+  max?: number;
+  pattern?: string;
+  /** Camunda Forms `conditional.hide` (FEEL on the form's data): a hidden field is ignored at completion. */
+  hideIf?: string;
 }
 
 export interface FormDefinition {
   id: string;
   title: Localized;
   fields: FormFieldDefinition[];
+  /** The Camunda Forms schema the definition was read from (rendered by the web app). */
+  schema?: CamundaForm;
 }
 
 /** A user task without a formId gets this form: an optional comment. */
@@ -81,13 +93,16 @@ export function checkFormDefinition(form: unknown, expectedId?: string): string[
   return problems;
 }
 
-/** processes/forms/ of the installation, resolved from the compiled file (dist/src/modules/tasks). */
-export function formsDir(): string {
-  return join(__dirname, '..', '..', '..', '..', 'processes', 'forms');
+/** Reads and checks a Camunda Forms file: hoso's definition, or an error naming every problem. */
+export function readFormFile(file: string, expectedId?: string): FormDefinition {
+  const { form, problems } = fromCamundaForm(JSON.parse(readFileSync(file, 'utf8')));
+  const all = [...problems, ...(form ? checkFormDefinition(form, expectedId) : [])];
+  if (all.length || !form) throw new Error(`${file}: ${all.join('; ')}`);
+  return form;
 }
 
 /**
- * Form definitions read from processes/forms/<formId>.form.json (format in processes/forms/README.md).
+ * Form definitions read from processes/forms/<formId>.form — Camunda Forms (format in processes/forms/README.md).
  * Files are re-read when they change on disk, so a new form can ship with a new process version.
  */
 @Injectable()
@@ -119,14 +134,12 @@ export class FormRegistry {
     const coded = this.extra.get(formId);
     if (coded) return coded;
     if (!/^[A-Za-z0-9_.-]{1,100}$/.test(formId)) return null;
-    const file = join(this.dir, `${formId}.form.json`);
+    const file = join(this.dir, `${formId}.form`);
     if (!existsSync(file)) return null;
     const { mtimeMs } = statSync(file);
     const cached = this.cache.get(formId);
     if (cached && cached.mtimeMs === mtimeMs) return cached.form;
-    const form = JSON.parse(readFileSync(file, 'utf8')) as FormDefinition;
-    const problems = checkFormDefinition(form, formId);
-    if (problems.length) throw new Error(`${file}: ${problems.join('; ')}`);
+    const form = readFormFile(file, formId);
     this.cache.set(formId, { mtimeMs, form });
     return form;
   }
@@ -135,19 +148,22 @@ export class FormRegistry {
   checkAll(): { file: string; problems: string[] }[] {
     if (!existsSync(this.dir)) return [];
     return readdirSync(this.dir)
-      .filter((f) => f.endsWith('.form.json'))
+      .filter((f) => f.endsWith('.form'))
       .map((file) => {
         try {
-          const parsed = JSON.parse(readFileSync(join(this.dir, file), 'utf8'));
-          return { file, problems: checkFormDefinition(parsed, file.slice(0, -'.form.json'.length)) };
+          readFormFile(join(this.dir, file), file.slice(0, -'.form'.length));
+          return { file, problems: [] };
         } catch (e) {
-          return { file, problems: [`not JSON: ${(e as Error).message}`] };
+          return { file, problems: [(e as Error).message] };
         }
       });
   }
 }
 
-/** The form as the API returns it: labels in the caller's language. */
+/**
+ * The form as the API returns it: the flattened field list with labels in the caller's language, and the Camunda
+ * Forms schema itself (`schema`) for a form renderer.
+ */
 export function localizeForm(form: FormDefinition, lang: 'vi' | 'en') {
   return {
     id: form.id,
@@ -158,6 +174,13 @@ export function localizeForm(form: FormDefinition, lang: 'vi' | 'en') {
       type: f.type,
       required: f.required === true,
       ...(f.options ? { options: f.options.map((o) => ({ value: o.value, label: o.label[lang] })) } : {}),
+      ...(f.minLength !== undefined ? { minLength: f.minLength } : {}),
+      ...(f.maxLength !== undefined ? { maxLength: f.maxLength } : {}),
+      ...(f.min !== undefined ? { min: f.min } : {}),
+      ...(f.max !== undefined ? { max: f.max } : {}),
+      ...(f.pattern !== undefined ? { pattern: f.pattern } : {}),
+      ...(f.hideIf !== undefined ? { hideIf: f.hideIf } : {}),
     })),
+    ...(form.schema ? { schema: form.schema } : {}),
   };
 }

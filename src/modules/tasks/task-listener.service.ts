@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { fastInsert } from '../../database/fast-sql.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { Clock, IdGenerator } from '../../common/clock.js';
@@ -51,13 +51,23 @@ export class TaskListenerService implements UserTaskListener, OnModuleInit {
     if (await m.exists(TaskEntity, { where: { engineKey: info.key } })) return;
     const vars = info.variables ?? {};
     const now = this.clock.now();
-    const groups = (info.candidateGroups ?? []).map(String).filter(Boolean);
-    const users = [...new Set((info.candidateUsers ?? []).map(String).filter(Boolean))];
-    const assignee = info.assignee ? String(info.assignee) : null;
+    let groups = (info.candidateGroups ?? []).map(String).filter(Boolean);
+    let users = [...new Set((info.candidateUsers ?? []).map(String).filter(Boolean))];
+    let assignee = info.assignee ? String(info.assignee) : null;
+    let agencyId: string | null;
+    let dropped: Record<string, unknown> | null = null;
+    if (info.agencyId !== undefined && info.agencyId !== null) {
+      // The task belongs to the instance's agency, as the server bound it at start: a model (an agency's own
+      // variant, a generic instance) can name people and units only of that agency. Others are dropped, audited.
+      agencyId = info.agencyId;
+      const own = await this.ownPeople(m, agencyId, groups, users, assignee);
+      dropped = own.dropped;
+      ({ groups, users, assignee } = own);
+    } else agencyId = null;
     const groupUnit = groups.map(parseGroup).find((g) => g.unitId)?.unitId ?? null;
     const assigneeRow = assignee ? await m.findOne(UserEntity, { where: { id: assignee } }) : null;
     const unitRow = groupUnit ? await m.findOne(UnitEntity, { where: { id: groupUnit } }) : null;
-    let agencyId = str(vars.agencyId, 36) ?? assigneeRow?.agencyId ?? unitRow?.agencyId ?? null;
+    agencyId ??= str(vars.agencyId, 36) ?? assigneeRow?.agencyId ?? unitRow?.agencyId ?? null;
     if (!agencyId && users.length)
       agencyId = (await m.findOne(UserEntity, { where: { id: users[0] } }))?.agencyId ?? null;
     // The raw due date wins: a duration counts working days, a bare date is 17:00 local (Decree 30/2020);
@@ -111,8 +121,44 @@ export class TaskListenerService implements UserTaskListener, OnModuleInit {
       assigneeId: assignee,
       candidateGroups: groups,
       candidateUsers: users,
+      ...(dropped ? { dropped } : {}),
     });
     await this.notifier.send('task-assigned', task, this.notifier.recipients(task), m);
+  }
+
+  /** Keeps the assignee, candidate users and unit groups that belong to `agencyId`; says what it dropped. */
+  private async ownPeople(
+    m: EntityManager,
+    agencyId: string,
+    groups: string[],
+    users: string[],
+    assignee: string | null,
+  ): Promise<{ groups: string[]; users: string[]; assignee: string | null; dropped: Record<string, unknown> | null }> {
+    const userIds = [...new Set([...users, ...(assignee ? [assignee] : [])])];
+    const unitIds = [...new Set(groups.map(parseGroup).flatMap((g) => (g.unitId ? [g.unitId] : [])))];
+    const ownUsers = new Set(
+      userIds.length
+        ? (await m.find(UserEntity, { where: { id: In(userIds), agencyId }, select: { id: true } })).map((u) => u.id)
+        : [],
+    );
+    const ownUnits = new Set(
+      unitIds.length
+        ? (await m.find(UnitEntity, { where: { id: In(unitIds), agencyId }, select: { id: true } })).map((u) => u.id)
+        : [],
+    );
+    const keptGroups = groups.filter((g) => {
+      const { unitId } = parseGroup(g);
+      return !unitId || ownUnits.has(unitId);
+    });
+    const keptUsers = users.filter((u) => ownUsers.has(u));
+    const keptAssignee = assignee && ownUsers.has(assignee) ? assignee : null;
+    const foreign = {
+      candidateGroups: groups.filter((g) => !keptGroups.includes(g)),
+      candidateUsers: users.filter((u) => !keptUsers.includes(u)),
+      assignee: assignee && !keptAssignee ? assignee : null,
+    };
+    const any = foreign.candidateGroups.length || foreign.candidateUsers.length || foreign.assignee;
+    return { groups: keptGroups, users: keptUsers, assignee: keptAssignee, dropped: any ? foreign : null };
   }
 
   async cancelled(key: string, reason: string, m: EntityManager): Promise<void> {

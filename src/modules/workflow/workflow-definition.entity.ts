@@ -4,6 +4,7 @@ import { IdColumn, LongTextColumn, TimestampColumn } from '../../database/column
 /** One deployed version of a BPMN process. Versions are per process id; instances keep their version. */
 @Entity('workflow_definition')
 @Index(['processId', 'version'], { unique: true })
+@Index(['processId', 'agencyId'])
 export class WorkflowDefinitionEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
@@ -28,6 +29,15 @@ export class WorkflowDefinitionEntity {
 
   @IdColumn({ nullable: true })
   deployedBy: string | null;
+
+  /**
+   * The agency owning this version (its tenant). processes/ belongs to the root of the agency tree (the province's
+   * defaults); an agency's process administrator deploys variants owned by their agency. Version numbers stay one
+   * sequence per process id, so (processId, version) names one definition whoever owns it. null: deployed before
+   * any agency existed (a fresh installation's first start), read as the root's.
+   */
+  @IdColumn({ nullable: true })
+  agencyId: string | null;
 
   /** startup (processes/ folder) or api (an administrator's upload). */
   @Column({ type: 'varchar', length: 10 })

@@ -47,8 +47,19 @@ export class WorkflowInstanceEntity {
   @Column({ type: 'varchar', length: 100, nullable: true })
   businessKey: string | null;
 
+  /** The agency the instance runs for, set by the server at start (never read from variables afterwards). */
   @IdColumn({ nullable: true })
   agencyId: string | null;
+
+  /**
+   * The business object the server bound at start (a document or dossier started through its domain endpoint);
+   * workers act on it alone. null for a generic instance, whose domain workers refuse to run.
+   */
+  @Column({ type: 'varchar', length: 12, nullable: true })
+  objectType: 'document' | 'dossier' | null;
+
+  @IdColumn({ nullable: true })
+  objectId: string | null;
 
   @Column({ type: 'varchar', length: 12 })
   state: InstanceState;

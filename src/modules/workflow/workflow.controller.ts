@@ -17,7 +17,15 @@ import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { badRequest } from '../../common/domain-error.js';
 import { CurrentUser, RequirePermission, type AuthUser } from '../auth/index.js';
-import { ListIncidentsQuery, ListInstancesQuery, PROCESS_ID, StartInstanceDto, XmlQuery } from './dto/workflow.dto.js';
+import {
+  AgencyQuery,
+  ListIncidentsQuery,
+  ListInstancesQuery,
+  PROCESS_ID,
+  StartInstanceDto,
+  XmlQuery,
+} from './dto/workflow.dto.js';
+import { WorkflowDefinitionsService } from './workflow-definitions.service.js';
 import { WorkflowService } from './workflow.service.js';
 
 const bpmnText = (req: Request, file?: Express.Multer.File): string =>
@@ -31,22 +39,34 @@ const processIdParam = (id: string) => {
 @ApiTags('workflow')
 @Controller('api/workflow')
 export class WorkflowController {
-  constructor(private readonly workflow: WorkflowService) {}
+  constructor(
+    private readonly workflow: WorkflowService,
+    private readonly definitionsRead: WorkflowDefinitionsService,
+  ) {}
 
+  /** Per process id, the definition the caller's agency (or `agencyId`, one they administer) runs, and its owner. */
   @RequirePermission('workflow.read')
   @Get('definitions')
-  definitions() {
-    return this.workflow.latestDefinitions();
+  definitions(@CurrentUser() user: AuthUser, @Query() q: AgencyQuery) {
+    return this.definitionsRead.latest(user, q.agencyId);
   }
 
-  /** Deploys a new version (BPMN XML body or multipart field `file`); invalid → 400 BPMN_INVALID with `errors`. */
+  /**
+   * Deploys a new version (BPMN XML body or multipart field `file`) owned by the caller's agency, or by `agencyId`
+   * when the caller administers it; invalid or against the deploy policy → 400 BPMN_INVALID with `errors`.
+   */
   @RequirePermission('workflow.deploy')
   @Post('definitions')
   @ApiConsumes('application/xml', 'multipart/form-data')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: 10 * 1024 * 1024 } }))
-  deploy(@CurrentUser() user: AuthUser, @Req() req: Request, @UploadedFile() file?: Express.Multer.File) {
-    return this.workflow.deploy(user, bpmnText(req, file));
+  deploy(
+    @CurrentUser() user: AuthUser,
+    @Req() req: Request,
+    @Query() q: AgencyQuery,
+    @UploadedFile() file?: Express.Multer.File,
+  ) {
+    return this.workflow.deploy(user, bpmnText(req, file), q.agencyId);
   }
 
   /** Validation only: 200 `{ valid, errors }` (the editor's "check" button). */
@@ -62,15 +82,15 @@ export class WorkflowController {
 
   @RequirePermission('workflow.read')
   @Get('definitions/:processId/versions')
-  versions(@Param('processId') processId: string) {
-    return this.workflow.versions(processIdParam(processId));
+  versions(@CurrentUser() user: AuthUser, @Param('processId') processId: string) {
+    return this.definitionsRead.versions(user, processIdParam(processId));
   }
 
   @RequirePermission('workflow.read')
   @Get('definitions/:processId/xml')
   @Header('Content-Type', 'application/xml; charset=utf-8')
-  xml(@Param('processId') processId: string, @Query() q: XmlQuery) {
-    return this.workflow.xml(processIdParam(processId), q.version);
+  xml(@CurrentUser() user: AuthUser, @Param('processId') processId: string, @Query() q: XmlQuery) {
+    return this.definitionsRead.xml(user, processIdParam(processId), q.version, q.agencyId);
   }
 
   @RequirePermission('workflow.start')

@@ -11,6 +11,8 @@ import { RunPersister } from './engine/embedded/run-persister.js';
 import { WorkflowEngine } from './engine/workflow-engine.port.js';
 import { WorkflowStartupService } from './workflow-startup.service.js';
 import { WorkflowController } from './workflow.controller.js';
+import { WorkflowDefinitionsService } from './workflow-definitions.service.js';
+import { WorkflowScope } from './workflow-scope.js';
 import { WorkflowService } from './workflow.service.js';
 
 /**
@@ -22,6 +24,8 @@ import { WorkflowService } from './workflow.service.js';
   controllers: [WorkflowController],
   providers: [
     WorkflowService,
+    WorkflowScope,
+    WorkflowDefinitionsService,
     DefinitionStore,
     JobRunner,
     RunPersister,
@@ -41,6 +45,6 @@ import { WorkflowService } from './workflow.service.js';
         config.workflowEngine === 'zeebe' ? new ZeebeWorkflowEngine(tx, definitions, clock) : embedded,
     },
   ],
-  exports: [WorkflowEngine, EngineScheduler, EmbeddedWorkflowEngine],
+  exports: [WorkflowEngine, EngineScheduler, EmbeddedWorkflowEngine, WorkflowScope],
 })
 export class WorkflowModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { In, IsNull, type FindOptionsWhere } from 'typeorm';
-import { badRequest, notFound } from '../../common/domain-error.js';
+import { badRequest, forbidden, notFound } from '../../common/domain-error.js';
 import { registerMessages } from '../../common/messages.js';
 import { TransactionService } from '../../database/transaction.service.js';
 import { AuditService } from '../audit/index.js';
@@ -8,17 +8,29 @@ import { ConfidentialityService, PolicyService, type AuthUser } from '../auth/in
 import { EmbeddedWorkflowEngine } from './engine/embedded/embedded-engine.js';
 import { WorkflowEngine, type ValidationProblem } from './engine/workflow-engine.port.js';
 import type { ListIncidentsQuery, ListInstancesQuery, StartInstanceDto } from './dto/workflow.dto.js';
-import { WorkflowDefinitionEntity } from './workflow-definition.entity.js';
 import { WorkflowActivityEntity, WorkflowInstanceEntity } from './workflow-instance.entity.js';
 import { WorkflowIncidentEntity } from './workflow-wait.entity.js';
-import { toActivityView, toDefinitionView, toIncidentView, toInstanceView } from './workflow.mappers.js';
+import { toActivityView, toIncidentView, toInstanceView } from './workflow.mappers.js';
+import { deployPolicyProblems, domainProcessIds, SERVER_OWNED_VARIABLES } from './deploy-policy.js';
+import { WorkflowScope } from './workflow-scope.js';
 
 registerMessages({
   BPMN_BODY_MISSING: {
     vi: 'Hãy gửi tệp BPMN (Content-Type: application/xml) hoặc trường "file" dạng multipart.',
     en: 'Send the BPMN XML (Content-Type: application/xml) or a multipart field "file".',
   },
+  WORKFLOW_DOMAIN_PROCESS: {
+    vi: 'Quy trình {processId} chỉ được khởi tạo từ chức năng nghiệp vụ của nó (văn bản, hồ sơ).',
+    en: 'Process {processId} starts only from its own function (documents, dossiers).',
+  },
+  WORKFLOW_VARIABLE_SERVER_OWNED: {
+    vi: 'Biến {name} do hệ thống gán khi khởi tạo quy trình, không được truyền vào.',
+    en: 'Variable {name} is set by the server when it starts an instance; it cannot be given.',
+  },
 });
+
+const describe = (p: ValidationProblem | undefined) =>
+  !p ? '' : p.elementId ? `${p.elementId}: ${p.message}` : p.message;
 
 /** The workflow API's use cases: definitions, instances (scoped to the caller's agencies), incidents. */
 @Injectable()
@@ -30,70 +42,64 @@ export class WorkflowService {
     private readonly policy: PolicyService,
     private readonly audit: AuditService,
     private readonly confidentiality: ConfidentialityService,
+    private readonly scopes: WorkflowScope,
   ) {}
 
-  async latestDefinitions() {
-    const rows = await this.tx.manager
-      .createQueryBuilder(WorkflowDefinitionEntity, 'd')
-      .select(['d.id', 'd.processId', 'd.version', 'd.name', 'd.checksum', 'd.deployedAt', 'd.source'])
-      .where('d.version = (SELECT MAX(d2.version) FROM workflow_definition d2 WHERE d2.process_id = d.process_id)')
-      .orderBy('d.processId', 'ASC')
-      .getMany();
-    return rows.map(toDefinitionView);
-  }
-
-  async versions(processId: string) {
-    const rows = await this.tx.manager.find(WorkflowDefinitionEntity, {
-      where: { processId },
-      order: { version: 'DESC' },
-      select: {
-        id: true,
-        processId: true,
-        version: true,
-        name: true,
-        checksum: true,
-        deployedAt: true,
-        deployedBy: true,
-        source: true,
-      },
-    });
-    if (!rows.length) throw notFound('process definition', processId);
-    return rows.map(toDefinitionView);
-  }
-
-  async xml(processId: string, version?: number): Promise<string> {
-    const row = await this.tx.manager.findOne(WorkflowDefinitionEntity, {
-      where: version ? { processId, version } : { processId },
-      order: { version: 'DESC' },
-    });
-    if (!row) throw notFound('process definition', processId);
-    return row.xml;
-  }
-
-  async deploy(user: AuthUser, xml: string) {
+  /** Deploys a version owned by `agencyId` (default: the caller's agency), which the caller must administer. */
+  async deploy(user: AuthUser, xml: string, agencyId?: string) {
     if (!xml.trim()) throw badRequest('BPMN_BODY_MISSING');
-    const r = await this.engine.deploy(xml, { deployedBy: user.id, source: 'api' });
-    return { processId: r.processId, version: r.version, changed: r.changed };
+    const owner = agencyId ?? user.agencyId;
+    await this.scopes.assertAdministers(user, owner);
+    const problems = await deployPolicyProblems(xml, this.engine.catalogue);
+    if (problems.length)
+      throw badRequest('BPMN_INVALID', { count: problems.length, first: describe(problems[0]) }, { errors: problems });
+    const r = await this.engine.deploy(xml, { deployedBy: user.id, source: 'api', agencyId: owner });
+    return { processId: r.processId, version: r.version, changed: r.changed, ownerAgencyId: owner };
   }
 
   async validate(xml: string): Promise<{ valid: boolean; errors: ValidationProblem[] }> {
     if (!xml.trim()) throw badRequest('BPMN_BODY_MISSING');
-    const errors = await this.engine.validate(xml);
+    const errors = [...(await this.engine.validate(xml)), ...(await deployPolicyProblems(xml, this.engine.catalogue))];
     return { valid: !errors.length, errors };
   }
 
+  /**
+   * A generic instance (a custom process, a test run): within the agencies the caller administers, never of a
+   * document or dossier flow (those start from their domain endpoints, which bind the object), and with no
+   * variable or business key naming an object (another agency's → 404, as if it did not exist).
+   */
   async start(user: AuthUser, dto: StartInstanceDto) {
+    if (domainProcessIds(this.engine.catalogue).has(dto.processId))
+      throw forbidden('WORKFLOW_DOMAIN_PROCESS', { processId: dto.processId });
     const variables = { ...(dto.variables ?? {}) };
-    // Test instances started by an administrator belong to the caller's agency unless another visible one is named.
-    if (typeof variables.agencyId === 'string') await this.policy.assertCanSeeAgency(user, variables.agencyId);
-    else variables.agencyId = user.agencyId;
+    const agencyId = typeof variables.agencyId === 'string' ? variables.agencyId : user.agencyId;
+    await this.scopes.assertAdministers(user, agencyId);
+    for (const key of Object.keys(variables))
+      if (key !== 'agencyId' && SERVER_OWNED_VARIABLES.has(key)) {
+        await this.assertNotForeignObject(user, variables[key]);
+        throw badRequest('WORKFLOW_VARIABLE_SERVER_OWNED', { name: key });
+      }
+    if (dto.businessKey && (await this.assertNotForeignObject(user, dto.businessKey)))
+      throw badRequest('WORKFLOW_VARIABLE_SERVER_OWNED', { name: 'businessKey' });
     return this.engine.start({
       processId: dto.processId,
       version: dto.version,
       businessKey: dto.businessKey,
       variables,
       startedBy: user.id,
+      agencyId,
+      object: null,
     });
+  }
+
+  /** 404 for an id of an object the caller may not see; true when it names one they may see. */
+  private async assertNotForeignObject(user: AuthUser, value: unknown): Promise<boolean> {
+    if (typeof value !== 'string' || !value) return false;
+    const owner = await this.scopes.agencyOfObject(value);
+    if (!owner) return false;
+    const visible = (await this.policy.visibleAgencyIds(user)).includes(owner);
+    if (!visible || (await this.confidentiality.hiddenIds(user, [owner])).has(value)) throw notFound('object', value);
+    return true;
   }
 
   private async scope(user: AuthUser): Promise<FindOptionsWhere<WorkflowInstanceEntity>['agencyId'][]> {
@@ -149,13 +155,15 @@ export class WorkflowService {
     return row;
   }
 
-  /** Variables only for administrators / process administrators of the instance's agency. */
-  private mayAdminister(user: AuthUser, agencyId: string | null): boolean {
-    return user.roles.some(
-      (g) =>
-        (g.role === 'admin' || g.role === 'process-admin') &&
-        (agencyId === null || g.agencyId === agencyId || g.includeDescendants),
-    );
+  /**
+   * Variables, cancel and retry: only for process administrators of the instance's agency (a grant on it, or on
+   * an ancestor with its subtree). An instance without agency (from before tenancy) is the root's.
+   */
+  private async mayAdminister(user: AuthUser, agencyId: string | null): Promise<boolean> {
+    const administered = await this.scopes.administered(user);
+    if (agencyId) return administered.has(agencyId);
+    for (const id of administered) if (!(await this.policy.ancestors(id)).length) return true;
+    return false;
   }
 
   async detail(user: AuthUser, id: string) {
@@ -173,14 +181,14 @@ export class WorkflowService {
       ...toInstanceView(row),
       activities: activities.map(toActivityView),
       waitingAt: activities.filter((a) => a.state === 'active').map((a) => a.elementId),
-      variables: this.mayAdminister(user, row.agencyId) ? vars : undefined,
+      variables: (await this.mayAdminister(user, row.agencyId)) ? vars : undefined,
       incidents: incidents.map(toIncidentView),
     };
   }
 
   async cancel(user: AuthUser, id: string) {
     const row = await this.visibleInstance(user, id);
-    if (!this.mayAdminister(user, row.agencyId)) throw notFound('process instance', id);
+    if (!(await this.mayAdminister(user, row.agencyId))) throw notFound('process instance', id);
     await this.engine.cancel(id, user.id);
     return toInstanceView(await this.tx.manager.findOneByOrFail(WorkflowInstanceEntity, { id }));
   }
@@ -206,7 +214,7 @@ export class WorkflowService {
     const inst = await this.visibleInstance(user, incident.instanceId).catch(() => {
       throw notFound('incident', incidentId);
     });
-    if (!this.mayAdminister(user, inst.agencyId)) throw notFound('incident', incidentId);
+    if (!(await this.mayAdminister(user, inst.agencyId))) throw notFound('incident', incidentId);
     if (incident.state !== 'open') return toIncidentView(incident);
     await this.embedded.track(() =>
       this.tx.run(async (m) => {

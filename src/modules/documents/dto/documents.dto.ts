@@ -158,6 +158,13 @@ export class CreateIncomingDto {
   @ApiPropertyOptional() @Transform(emptyToUndefined) @IsOptional() @IsString() @MaxLength(100) signerTitle?: string;
   @ApiPropertyOptional() @Transform(emptyToUndefined) @IsOptional() @Matches(DATE) dueDate?: string;
   @ApiPropertyOptional() @Transform(emptyToUndefined) @IsOptional() @IsString() @MaxLength(500) description?: string;
+
+  @ApiPropertyOptional({ description: 'Why the clerk registers a letter already received (duplicate warning)' })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  duplicateReason?: string;
 }
 
 export class ListDocumentsQuery {

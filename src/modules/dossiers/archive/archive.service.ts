@@ -137,6 +137,7 @@ export class ArchiveService {
       dossiers,
       documents,
       loadFile: (sha) => this.storage.get(sha),
+      prepareSigned: (pdf) => this.moduleRef.get(SigningService, { strict: false }).addLongTermValidation(pdf),
       createdAt: this.clock.now(),
       timezone: this.config.timezone,
     });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { formatViDate, localIsoDate } from '../../../common/business-time.js';
 import type { FilingDocument } from '../dossier-document-source.js';
 import type { DossierEntity, DossierItemEntity } from '../dossier.entity.js';
@@ -6,6 +7,7 @@ import { buildDocumentIndex, chronological } from '../dossier-closing.service.js
 import { retentionLabel } from '../retention.js';
 import { documentMetadata, metadataXml, safeName } from './archival-metadata.js';
 import { buildBag } from './bagit.js';
+import { METADATA_XSD, METADATA_XSD_NAME } from './metadata-schema.js';
 import { renderTablePdf } from './pdf-table.js';
 import type { ZipEntry } from './zip.js';
 
@@ -20,6 +22,8 @@ export interface PackageInput {
   }[];
   documents: Map<string, FilingDocument>;
   loadFile: (sha256: string) => Promise<Buffer>;
+  /** Adds long-term validation data to a signed PDF before it is packed (SigningService.addLongTermValidation). */
+  prepareSigned?: (pdf: Buffer) => Promise<Buffer>;
   createdAt: Date;
   timezone: string;
 }
@@ -80,12 +84,16 @@ export async function buildTransferPackage(input: PackageInput): Promise<Buffer>
       const files = [];
       for (const f of doc.files) {
         const path = `${folder}/${f.role}-${safeName(f.name)}`;
-        payload.push({ name: path, data: await input.loadFile(f.sha256), date: now });
+        let data = await input.loadFile(f.sha256);
+        // A signed PDF leaves with its validation data and a document time-stamp (PAdES B-LTA).
+        if (input.prepareSigned && f.role === 'signed' && f.mediaType === 'application/pdf')
+          data = await input.prepareSigned(data);
+        payload.push({ name: path, data, date: now });
         files.push({
           path: path.slice(dir.length + 1),
-          sha256: f.sha256,
+          sha256: createHash('sha256').update(data).digest('hex'),
           mediaType: f.mediaType,
-          size: f.size,
+          size: data.length,
           role: f.role,
         });
       }
@@ -93,7 +101,8 @@ export async function buildTransferPackage(input: PackageInput): Promise<Buffer>
       history.push({
         documentId: doc.id,
         ordinal,
-        notation: [doc.number, doc.notation].filter(Boolean).join('/') || null,
+        // The notation as metadata.xml/json give it (CodeNotation); it already starts with the number when it has one.
+        notation: doc.notation ?? null,
         subject: doc.subject,
         events: doc.history.map((h) => ({
           at: h.at.toISOString(),
@@ -109,7 +118,8 @@ export async function buildTransferPackage(input: PackageInput): Promise<Buffer>
         name: `${dir}/metadata.json`,
         data: Buffer.from(JSON.stringify({ dossier: meta, documents: docsMeta }, null, 2)),
       },
-      { name: `${dir}/metadata.xml`, data: Buffer.from(metadataXml(meta, docsMeta)) },
+      { name: `${dir}/metadata.xml`, data: Buffer.from(metadataXml(meta, docsMeta, { secrecy: d.secrecy })) },
+      { name: `${dir}/${METADATA_XSD_NAME}`, data: Buffer.from(METADATA_XSD) },
       {
         name: `${dir}/history.json`,
         data: Buffer.from(

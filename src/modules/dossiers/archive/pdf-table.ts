@@ -1,4 +1,5 @@
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { makePdfA } from '../../../common/pdfa.js';
 import { embedTinos } from '../../../common/tinos-fonts.js';
 import { nfc, textWidth, wrapText } from '../../registers/index.js';
 
@@ -28,12 +29,12 @@ const MARGIN = 40;
 const SIZE = 10;
 const LINE = 12.5;
 
-export async function newPdf(createdAt: Date): Promise<{ doc: PDFDocument; regular: PDFFont; bold: PDFFont }> {
+export async function newPdf(
+  createdAt: Date,
+  title: string,
+): Promise<{ doc: PDFDocument; regular: PDFFont; bold: PDFFont }> {
   const doc = await PDFDocument.create();
-  doc.setCreationDate(createdAt);
-  doc.setModificationDate(createdAt);
-  doc.setProducer('hoso');
-  doc.setCreator('hoso');
+  makePdfA(doc, { title, createdAt, language: 'vi-VN' });
   const regular = embedTinos(doc, 'regular');
   const bold = embedTinos(doc, 'bold');
   return { doc, regular, bold };
@@ -45,7 +46,7 @@ export function centered(page: PDFPage, text: string, y: number, font: PDFFont, 
 }
 
 export async function renderTablePdf(spec: TablePdf): Promise<Buffer> {
-  const { doc, regular, bold } = await newPdf(spec.createdAt);
+  const { doc, regular, bold } = await newPdf(spec.createdAt, spec.title);
   const usable = W - 2 * MARGIN;
   const total = spec.columns.reduce((s, c) => s + c.width, 0);
   const widths = spec.columns.map((c) => (c.width / total) * usable);

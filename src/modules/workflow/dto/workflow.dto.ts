@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, Min } from 'class-validator';
 
 export const PROCESS_ID = /^[A-Za-z_][\w.-]{0,99}$/;
 
@@ -29,7 +29,14 @@ export class ListInstancesQuery {
   state?: 'active' | 'completed' | 'cancelled' | 'incident';
 }
 
-export class XmlQuery {
+export class AgencyQuery {
+  @ApiPropertyOptional({ description: 'an agency the caller administers (default: their own)' })
+  @IsOptional()
+  @IsUUID()
+  agencyId?: string;
+}
+
+export class XmlQuery extends AgencyQuery {
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) version?: number;
 }
 

@@ -20,12 +20,35 @@ export interface ValidationProblem {
   rule?: string;
 }
 
+/** The business object a domain endpoint binds to an instance at start: its workers act on it alone. */
+export interface BoundObject {
+  type: 'document' | 'dossier';
+  id: string;
+}
+
 export interface StartOptions {
   processId: string;
   version?: number;
   businessKey?: string;
   variables?: Record<string, unknown>;
   startedBy?: string | null;
+  /**
+   * The agency the instance runs for, decided by the server (the document's or dossier's agency, the caller's for
+   * a generic instance). It picks the definition (the nearest variant up the agency tree) and is written over
+   * `variables.agencyId`. Omitted: `variables.agencyId` (trusted callers only: tests, benchmarks).
+   */
+  agencyId?: string | null;
+  /** Bound by domain endpoints only; a generic instance has none. */
+  object?: BoundObject | null;
+}
+
+/** A task type as declared next to its worker (the task-type catalogue). */
+export interface WorkerOptions {
+  /**
+   * The process ids this domain task type serves (`documents.issue` → outgoing-document). A definition of any other
+   * process id that calls it is refused at deploy. Omitted: a generic task type any process may use.
+   */
+  processes?: readonly string[];
 }
 
 /** What a worker gets for one job. `manager` is the transaction that also records the job as applied. */
@@ -35,6 +58,9 @@ export interface JobContext {
   processInstanceId: string;
   processId: string;
   businessKey: string | null;
+  /** The instance's agency and bound object, from the instance row (never from variables). */
+  agencyId?: string | null;
+  object?: BoundObject | null;
   elementId: string;
   taskType: string;
   retries: number;
@@ -58,6 +84,20 @@ export class BpmnError extends Error {
   }
 }
 
+/**
+ * Thrown by a domain worker that may not act: its instance has no bound object of its kind (a generic instance),
+ * or the object belongs to another agency than the instance. The job becomes an incident at once (no retries),
+ * the refusal is audited, and the worker's transaction savepoint leaves nothing changed.
+ */
+export class ObjectRefused extends Error {
+  constructor(
+    message: string,
+    public readonly data: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
 export interface UserTaskInfo {
   /** Engine key of the user task (unique). */
   key: string;
@@ -65,6 +105,8 @@ export interface UserTaskInfo {
   processId: string;
   processVersion: number;
   businessKey: string | null;
+  /** The instance's agency (from its row, not its variables): the task belongs to it. */
+  agencyId?: string | null;
   elementId: string;
   name: string;
   /** User id (zeebe:assignmentDefinition assignee, evaluated). */
@@ -116,7 +158,7 @@ export abstract class WorkflowEngine {
   /** Validates then deploys; throws a 400 DomainError with `errors: ValidationProblem[]` when invalid. */
   abstract deploy(
     xml: string,
-    opts?: { deployedBy?: string | null; source?: 'startup' | 'api' },
+    opts?: { deployedBy?: string | null; source?: 'startup' | 'api'; agencyId?: string | null },
   ): Promise<DeployResult>;
 
   /** Validation only (used by the editor's "check" button and by deploy). */
@@ -143,7 +185,14 @@ export abstract class WorkflowEngine {
 
   abstract cancel(instanceId: string, by?: string | null): Promise<void>;
 
-  abstract registerWorker(taskType: string, handler: JobHandler): void;
+  abstract registerWorker(taskType: string, handler: JobHandler, options?: WorkerOptions): void;
+
+  /** Task type → the process ids it serves (null: generic), as declared by registerWorker. */
+  readonly catalogue = new Map<string, readonly string[] | null>();
+
+  protected declareTaskType(taskType: string, options?: WorkerOptions): void {
+    this.catalogue.set(taskType, options?.processes ? [...options.processes] : null);
+  }
 
   abstract onUserTask(listener: UserTaskListener): void;
 

@@ -19,7 +19,9 @@ import {
   type StartOptions,
   type UserTaskListener,
   type ValidationProblem,
+  type WorkerOptions,
 } from '../workflow-engine.port.js';
+import { boundStart, startAgency } from './bound-start.js';
 import { DefinitionStore } from './definition-store.js';
 import { InstanceRun, type PendingJob } from './instance-run.js';
 import { JobRunner, type JobOutcome } from './job-runner.js';
@@ -118,8 +120,9 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine implements PersisterH
     jobs.workers = this.workers;
   }
 
-  registerWorker(taskType: string, handler: JobHandler): void {
+  registerWorker(taskType: string, handler: JobHandler, options?: WorkerOptions): void {
     this.workers.set(taskType, handler);
+    this.declareTaskType(taskType, options);
   }
 
   onUserTask(listener: UserTaskListener): void {
@@ -130,7 +133,10 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine implements PersisterH
     return this.definitions.validate(xml, (t) => this.workers.has(t));
   }
 
-  deploy(xml: string, opts: { deployedBy?: string | null; source?: 'startup' | 'api' } = {}): Promise<DeployResult> {
+  deploy(
+    xml: string,
+    opts: { deployedBy?: string | null; source?: 'startup' | 'api'; agencyId?: string | null } = {},
+  ): Promise<DeployResult> {
     return this.definitions.deploy(xml, (t) => this.workers.has(t), opts);
   }
 
@@ -145,7 +151,7 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine implements PersisterH
     m: EntityManager,
     options: StartOptions & { agencyId?: string | null },
   ): Promise<{ id: string }> {
-    const row = await this.definitions.resolve(m, options.processId, options.version);
+    const row = await this.definitions.resolve(m, options.processId, options.version, startAgency(options));
     const def = await this.definitions.get(m, row.id);
     const id = await this.orIncident(
       m,
@@ -190,7 +196,7 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine implements PersisterH
    */
   private async startDetached(options: StartOptions & { agencyId?: string | null }): Promise<{ id: string }> {
     const reader = this.tx.dataSource.manager;
-    const defRow = await this.definitions.resolve(reader, options.processId, options.version);
+    const defRow = await this.definitions.resolve(reader, options.processId, options.version, startAgency(options));
     const def = await this.definitions.get(reader, defRow.id);
     const row = this.newInstanceRow(def, options);
     const run = new InstanceRun(row.id, def, row.runtime);
@@ -284,7 +290,7 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine implements PersisterH
     def: CompiledDefinition,
     options: StartOptions,
   ): Promise<void> {
-    const initial = { vars: { ...(options.variables ?? {}) }, locals: {} };
+    const initial = { vars: { ...row.runtime.vars }, locals: {} };
     await fastInsert(m, WorkflowInstanceEntity, [{ ...row, runtime: initial }]);
     await this.auditStart(row, def, options);
   }
@@ -326,9 +332,7 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine implements PersisterH
     def: CompiledDefinition,
     options: StartOptions & { agencyId?: string | null; parent?: { instanceId: string; executionId: string } },
   ): WorkflowInstanceEntity {
-    const variables = { ...(options.variables ?? {}) };
-    const agencyId =
-      typeof variables.agencyId === 'string' ? (variables.agencyId as string) : (options.agencyId ?? null);
+    const { variables, agencyId, object } = boundStart(options, def.ownerId ?? null);
     return Object.assign(new WorkflowInstanceEntity(), {
       id: this.ids.next(),
       definitionId: def.id,
@@ -336,6 +340,8 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine implements PersisterH
       version: def.version,
       businessKey: options.businessKey ?? null,
       agencyId,
+      objectType: object?.type ?? null,
+      objectId: object?.id ?? null,
       state: 'active',
       revision: 0,
       engineState: null,
@@ -551,8 +557,9 @@ export class EmbeddedWorkflowEngine extends WorkflowEngine implements PersisterH
             api.signal({ ...variables });
           });
         }
-        for (const { def } of await this.definitions.messageStarts(m, name))
-          await this.startIn(m, def, { processId: def.processId, variables });
+        const agencyId = typeof variables.agencyId === 'string' ? variables.agencyId : null;
+        for (const { def } of await this.definitions.messageStarts(m, name, agencyId))
+          await this.startIn(m, def, { processId: def.processId, variables, agencyId: agencyId ?? def.ownerId });
       }),
     );
   }

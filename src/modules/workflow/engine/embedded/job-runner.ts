@@ -11,7 +11,8 @@ import {
   WorkflowJobEntity,
   WorkflowTimerEntity,
 } from '../../workflow-wait.entity.js';
-import { BpmnError, type JobHandler } from '../workflow-engine.port.js';
+import { AuditService } from '../../../audit/index.js';
+import { BpmnError, ObjectRefused, type JobHandler } from '../workflow-engine.port.js';
 import type { InstanceRun, PendingJob } from './instance-run.js';
 import type { CompiledDefinition } from './model.js';
 
@@ -45,6 +46,7 @@ export class JobRunner {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly tx: TransactionService,
+    private readonly audit: AuditService,
   ) {}
 
   async run(m: EntityManager, row: WorkflowInstanceEntity, run: InstanceRun, job: PendingJob): Promise<void> {
@@ -106,6 +108,8 @@ export class JobRunner {
           processInstanceId: row.id,
           processId: row.processId,
           businessKey: row.businessKey,
+          agencyId: row.agencyId,
+          object: row.objectType && row.objectId ? { type: row.objectType, id: row.objectId } : null,
           elementId: job.info.id,
           taskType,
           retries: jobRow?.retries ?? job.info.retries ?? 3,
@@ -190,7 +194,18 @@ export class JobRunner {
     jobRow: WorkflowJobEntity | null,
     error: Error,
   ): Promise<void> {
-    const retries = (jobRow?.retries ?? job.info.retries ?? 3) - 1;
+    const refused = error instanceof ObjectRefused;
+    // a refusal will not change on a retry: an incident now, audited (the worker changed nothing)
+    const retries = refused ? 0 : (jobRow?.retries ?? job.info.retries ?? 3) - 1;
+    if (refused)
+      await this.audit.record({
+        actorId: null,
+        agencyId: row.agencyId,
+        action: 'workflow.job.refused',
+        entityType: 'workflow-instance',
+        entityId: row.id,
+        data: { elementId: job.info.id, taskType: job.info.taskType, reason: error.message, ...error.data },
+      });
     const attempt = (job.info.retries ?? 3) - retries;
     const values = {
       jobKey: job.jobKey,
@@ -206,7 +221,8 @@ export class JobRunner {
     else await m.insert(WorkflowJobEntity, values);
     (run.runtime.failedJobs ??= {})[job.jobKey] = true;
     run.blocked.add(job.jobKey);
-    if (retries <= 0) await this.incident(m, row, run, job, 'JOB_NO_RETRIES', values.lastError, false);
+    if (retries <= 0)
+      await this.incident(m, row, run, job, refused ? 'OBJECT_REFUSED' : 'JOB_NO_RETRIES', values.lastError, false);
   }
 
   private async incident(

@@ -184,6 +184,8 @@ export interface CompiledDefinition {
   /** Sequence-flow conditions: their FEEL result must be a boolean (else an incident, as in Zeebe). */
   conditions: Set<string>;
   source: any;
+  /** The owning agency of this version (set by the definition store). */
+  ownerId?: string | null;
 }
 
 export function compile(model: ParsedModel, id: string, processId: string, version: number): CompiledDefinition {

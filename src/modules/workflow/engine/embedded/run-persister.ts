@@ -14,6 +14,7 @@ import {
   WorkflowUserTaskEntity,
 } from '../../workflow-wait.entity.js';
 import type { StartOptions, UserTaskInfo, UserTaskListener } from '../workflow-engine.port.js';
+import { boundStart } from './bound-start.js';
 import type { DefinitionStore } from './definition-store.js';
 import { evalFeel, timerDue, toStringList } from './feel.js';
 import type { InstanceRun } from './instance-run.js';
@@ -235,6 +236,7 @@ export class RunPersister {
       processId: row.processId,
       processVersion: row.version,
       businessKey: row.businessKey,
+      agencyId: row.agencyId,
       elementId: info.id,
       name: info.name || info.id,
       assignee: assignee === null || assignee === undefined || assignee === '' ? null : String(assignee),
@@ -318,13 +320,15 @@ export class RunPersister {
     const info = run.def.elements.get(call.elementId)!;
     const ctx = run.contextFor(call.message);
     const processId = String(evalFeel(info.calledElement?.processId ?? '', ctx) ?? '');
-    const defRow = await this.engine.definitions.resolve(m, processId);
+    // the called process is the caller's agency's nearest variant, and acts on the caller's bound object
+    const defRow = await this.engine.definitions.resolve(m, processId, undefined, row.agencyId);
     const def = await this.engine.definitions.get(m, defRow.id);
     await this.engine.startIn(m, def, {
       processId,
       variables: ctx,
       businessKey: row.businessKey ?? undefined,
       agencyId: row.agencyId,
+      object: row.objectType && row.objectId ? { type: row.objectType, id: row.objectId } : null,
       parent: { instanceId: row.id, executionId: call.executionId },
     });
   }
@@ -332,16 +336,11 @@ export class RunPersister {
   /** Records an instance whose first steps failed, with its incident (retrying it runs the start again). */
   async startWithIncident(
     m: EntityManager,
-    def: { id: string; processId: string; version: number },
-    options: {
-      variables?: Record<string, unknown>;
-      businessKey?: string;
-      startedBy?: string | null;
-      agencyId?: string | null;
-    },
+    def: { id: string; processId: string; version: number; ownerId?: string | null },
+    options: InstanceStart,
     error: DomainError,
   ): Promise<string> {
-    const vars = { ...(options.variables ?? {}) };
+    const { variables: vars, agencyId, object } = boundStart(options, def.ownerId ?? null);
     const id = this.ids.next();
     const now = this.clock.now();
     await m.insert(WorkflowInstanceEntity, {
@@ -350,7 +349,9 @@ export class RunPersister {
       processId: def.processId,
       version: def.version,
       businessKey: options.businessKey ?? null,
-      agencyId: typeof vars.agencyId === 'string' ? vars.agencyId : (options.agencyId ?? null),
+      agencyId,
+      objectType: object?.type ?? null,
+      objectId: object?.id ?? null,
       state: 'incident',
       revision: 0,
       engineState: null,

@@ -1,21 +1,27 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../../../../common/clock.js';
 import { lazyRequire } from '../../../../common/lazy-require.js';
+import { formFile } from '../../../../common/process-files.js';
 import { isUniqueViolation } from '../../../../database/db-errors.js';
 import { TransactionService } from '../../../../database/transaction.service.js';
 import { WorkflowAppliedJobEntity } from '../../workflow-wait.entity.js';
 import { DefinitionStore } from '../embedded/definition-store.js';
 import { backoffMs } from '../embedded/job-runner.js';
+import { boundStart } from '../embedded/bound-start.js';
 import {
   BpmnError,
+  ObjectRefused,
   WorkflowEngine,
   type DeployResult,
+  type JobContext,
   type JobHandler,
   type StartOptions,
   type UserTaskInfo,
   type UserTaskListener,
   type ValidationProblem,
+  type WorkerOptions,
 } from '../workflow-engine.port.js';
 import type { ActivatedJob, JobWorkerHandle, OrchestrationClient } from './orchestration-client.js';
 import { USER_TASK_LISTENER_TYPE, withTaskListeners } from './task-listeners.js';
@@ -36,6 +42,31 @@ export interface ZeebeEngineOptions {
   pollTimeoutMs?: number;
 }
 
+/**
+ * The forms of processes/forms that the user tasks of a BPMN link (`zeebe:formDefinition formId`): deployed with
+ * it, so Camunda 8.8 never raises FORM_NOT_FOUND for a form hoso ships.
+ */
+export function linkedForms(xml: string): DeployResource[] {
+  const ids = new Set([...xml.matchAll(/<zeebe:formDefinition\b[^>]*\bformId="([^"]+)"/g)].map((m) => m[1]));
+  const out: DeployResource[] = [];
+  for (const id of ids) {
+    const file = formFile(id);
+    if (file && existsSync(file)) out.push({ name: `${id}.form`, content: readFileSync(file) });
+  }
+  return out;
+}
+
+/** The instance's agency and object as the server set them at start (variables no deployed model may write). */
+export function boundOfJob(v: Record<string, unknown>): Pick<JobContext, 'agencyId' | 'object'> {
+  const str = (x: unknown) => (typeof x === 'string' && x ? x : null);
+  const doc = str(v.documentId);
+  const dossier = str(v.dossierId);
+  return {
+    agencyId: str(v.agencyId),
+    object: doc ? { type: 'document', id: doc } : dossier ? { type: 'dossier', id: dossier } : null,
+  };
+}
+
 const date = (v: unknown) => (typeof v === 'string' && v && !Number.isNaN(Date.parse(v)) ? new Date(v) : null);
 
 /**
@@ -52,6 +83,7 @@ export function userTaskFromListenerJob(job: ActivatedJob, name: string, now: Da
     processId: job.processDefinitionId,
     processVersion: job.processDefinitionVersion ?? 0,
     businessKey: typeof job.variables.businessKey === 'string' ? job.variables.businessKey : null,
+    agencyId: typeof job.variables.agencyId === 'string' ? job.variables.agencyId : null,
     elementId: job.elementId,
     name: name || job.elementId,
     assignee: typeof ut.assignee === 'string' && ut.assignee ? ut.assignee : null,
@@ -117,33 +149,55 @@ export class ZeebeWorkflowEngine extends WorkflowEngine {
       source?: 'startup' | 'api';
       /** Forms the process's user tasks link, deployed with it (Camunda 8.8 resolves formId within the tenant). */
       resources?: DeployResource[];
+      /** Default: the owning agency's tenant (its OrganId), see tenantOf. */
       tenantId?: string;
+      /** The owning agency (issue 21): its tenant receives the deployment. */
+      agencyId?: string | null;
     } = {},
   ): Promise<DeployResult> {
     this.startWorkers();
-    const { resources = [], tenantId, ...rest } = opts;
+    const { resources = linkedForms(xml), tenantId, ...rest } = opts;
     return this.definitions.deploy(xml, (t) => this.workers.has(t), {
       ...rest,
       target: 'zeebe',
-      publish: async (processId) => {
+      publish: async (processId, ownerId) => {
         const files = [
           new File([await withTaskListeners(xml)], `${processId}.bpmn`, { type: 'application/xml' }),
           ...resources.map((r) => new File([r.content], r.name, { type: 'application/json' })),
         ];
-        await this.client.createDeployment({ resources: files, ...(tenantId ? { tenantId } : {}) });
+        const tenant = tenantId ?? (await this.tenantOf(ownerId));
+        await this.client.createDeployment({ resources: files, ...(tenant ? { tenantId: tenant } : {}) });
       },
     });
   }
 
+  /**
+   * Starts the nearest variant up the agency tree (our definition table mirrors every tenant's deployments): the
+   * latest version in its owner's tenant. The bound object travels as server-owned variables (Zeebe keeps no
+   * row of ours); the deploy policy refuses any mapping that would write them.
+   */
   async start(options: StartOptions & { tenantId?: string }): Promise<{ id: string }> {
     this.startWorkers();
+    const { variables, agencyId } = boundStart(options, null);
+    const def = await this.definitions.resolve(this.tx.manager, options.processId, options.version, agencyId);
+    const tenant = options.tenantId ?? (await this.tenantOf(def.agencyId));
     const res = await this.client.createProcessInstance({
       processDefinitionId: options.processId,
+      // Camunda numbers versions per tenant, hoso per process id: the tenant's latest is the owner's latest
       ...(options.version ? { processDefinitionVersion: options.version } : {}),
-      variables: { ...(options.variables ?? {}), ...(options.businessKey ? { businessKey: options.businessKey } : {}) },
-      ...(options.tenantId ? { tenantId: options.tenantId } : {}),
+      variables: { ...variables, ...(options.businessKey ? { businessKey: options.businessKey } : {}) },
+      ...(tenant ? { tenantId: tenant } : {}),
     });
     return { id: String(res.processInstanceKey) };
+  }
+
+  /** Camunda 8's tenantId of an owning agency: its OrganId; a definition without owner uses the default tenant. */
+  async tenantOf(agencyId: string | null): Promise<string | undefined> {
+    if (!agencyId) return undefined;
+    const rows: { organ_id: string }[] = await this.tx.manager.query('SELECT organ_id FROM agency WHERE id = ?', [
+      agencyId,
+    ]);
+    return rows[0]?.organ_id;
   }
 
   /**
@@ -199,8 +253,9 @@ export class ZeebeWorkflowEngine extends WorkflowEngine {
     await this.client.cancelProcessInstance({ processInstanceKey: instanceId });
   }
 
-  registerWorker(taskType: string, handler: JobHandler): void {
+  registerWorker(taskType: string, handler: JobHandler, options?: WorkerOptions): void {
     this.workers.set(taskType, handler);
+    this.declareTaskType(taskType, options);
     if (this.started) this.createWorker(taskType);
   }
 
@@ -273,7 +328,8 @@ export class ZeebeWorkflowEngine extends WorkflowEngine {
   }
 
   private fail(job: ActivatedJob, e: unknown): Promise<unknown> {
-    const retries = Math.max(0, job.retries - 1);
+    // a refused object will not change on a retry: an incident now
+    const retries = e instanceof ObjectRefused ? 0 : Math.max(0, job.retries - 1);
     this.logger.warn(`job ${job.jobKey} (${job.type}) failed, ${retries} retries left: ${(e as Error).message}`);
     return job.fail({ errorMessage: (e as Error).message, retries, retryBackOff: backoffMs(3 - retries) });
   }
@@ -290,6 +346,7 @@ export class ZeebeWorkflowEngine extends WorkflowEngine {
           processInstanceId: String(job.processInstanceKey),
           processId: job.processDefinitionId,
           businessKey: typeof job.variables.businessKey === 'string' ? job.variables.businessKey : null,
+          ...boundOfJob(job.variables),
           elementId: job.elementId,
           taskType: job.type,
           retries: job.retries,

@@ -1,0 +1,37 @@
+/** Digitization (OCR intake) and content search: Vietnamese strings, spread into vi.ts. */
+export const digitizationVi = {
+  'nav.search': 'Tìm toàn văn',
+  'digi.dropScan': 'Kéo thả tệp PDF hoặc ảnh quét (PNG, JPEG, TIFF) vào đây, hoặc bấm để chọn',
+  'digi.errScanOnly': 'Chỉ nhận tệp PDF hoặc ảnh quét PNG, JPEG, TIFF.',
+  'digi.ocrOff':
+    'Nhận dạng ký tự (OCR) đang tắt trên máy chủ: bản quét được lưu, nội dung chưa tìm được cho tới khi bật OCR.',
+  'digi.ocrOn':
+    'Bản quét được nhận dạng ký tự (OCR tiếng Việt) thành PDF/A có thể tìm kiếm; bản gốc được giữ nguyên. Nên quét từ 200 dpi.',
+  'digi.title': 'Số hoá và nội dung',
+  'digi.file': 'Tệp',
+  'digi.state': 'Trạng thái',
+  'digi.status.queued': 'Đang chờ',
+  'digi.status.running': 'Đang xử lý',
+  'digi.status.done': 'Đã xong',
+  'digi.status.failed': 'Lỗi',
+  'digi.mode.ocr': 'OCR',
+  'digi.mode.extract': 'Lấy văn bản',
+  'digi.mode.pending': '—',
+  'digi.pages': '{n} trang',
+  'digi.lowDpi': 'Độ phân giải {dpi} dpi, dưới 200 dpi theo quy định',
+  'digi.signed': 'Có chữ ký số: không sửa tệp, chỉ lấy nội dung',
+  'digi.ocrCopy': 'Bản PDF/A tìm kiếm được',
+  'digi.waitingOcr': 'Chờ bật OCR',
+  'digi.retry': 'Xử lý lại',
+  'search.title': 'Tìm kiếm toàn văn',
+  'search.placeholder': 'Từ khoá trong trích yếu hoặc nội dung, có hoặc không dấu; "cụm từ" trong ngoặc kép',
+  'search.help':
+    'Mọi từ phải có trong trích yếu hoặc cùng một trang; "cụm từ" trong ngoặc kép tìm đúng thứ tự; đ và d như nhau.',
+  'search.results': '{n} văn bản',
+  'search.resultsCapped': 'Hơn {n} văn bản',
+  'search.page': 'Trang {n}',
+  'search.inSubject': 'Khớp trích yếu',
+  'search.none': 'Không tìm thấy văn bản nào.',
+  'search.allDirections': 'Văn bản đi và đến',
+  'search.more': 'Xem thêm',
+} as const;
