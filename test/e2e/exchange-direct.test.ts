@@ -197,10 +197,12 @@ describe('exchange: two installations over direct (edXML, statuses, return, reca
     assert.equal(await docsApi(b).task('thachkim.vanthu', got.documentId, 'register'), null);
   });
 
+  let laterId = '';
   it('the peer is down during issuance: the failure shows, and it is delivered once the peer is back', async () => {
     await relay.down();
     const subject = 'Về việc báo cáo khi hệ thống nhận tạm ngừng';
     const id = await issueOutgoing(a, subject, [thachKimAtA]);
+    laterId = id;
     const failing = await until('a failed attempt', async () => {
       const p = (await timeline(id))[0]?.packages[0];
       return p && p.attempts >= 1 && p.lastError ? p : null;
@@ -212,6 +214,27 @@ describe('exchange: two installations over direct (edXML, statuses, return, reca
     const sent = (await timeline(id))[0].packages[0];
     assert.equal(sent.state, 'sent');
     assert.equal(sent.lastError, null);
+  });
+
+  it('replace agreed: the copy is cancelled, the replacement is registered and reports 03 under the same DocumentId', async () => {
+    const res = await a.request('POST', `/api/exchange/documents/${laterId}/requests`, {
+      as: 'snv.vanthu',
+      body: { kind: 'replace', reason: 'Thay thế do sai số liệu' },
+    });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const request = await until('replace request', async () =>
+      (await receivedAtB('pending')).find((r) => r.kind === 'replace'),
+    );
+    const decided = await b.request('POST', `/api/exchange/received/${request.id}/decision`, {
+      as: 'thachkim.vanthu',
+      body: { decision: 'agree' },
+    });
+    assert.equal(decided.status, 200, JSON.stringify(decided.body));
+    const replacementId = decided.body.replacementId as string;
+    assert.ok(replacementId && replacementId !== request.documentId);
+    assert.equal((await docsApi(b).doc('thachkim.vanthu', request.documentId)).status, 'cancelled');
+    await docsApi(b).complete('thachkim.vanthu', replacementId, 'register', { comment: 'Đã kiểm tra' });
+    await waitCodes(laterId, ['01', '15', '03']);
   });
 
   it('another agency sees no timeline, and only a clerk of the sender asks for a recall', async () => {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
-import { Clock } from '../../common/clock.js';
+import { Clock, IdGenerator } from '../../common/clock.js';
 import { DomainError, forbidden, notFound } from '../../common/domain-error.js';
 import { TransactionService } from '../../database/transaction.service.js';
 import { DocumentAccessPolicy, type AuthUser } from '../auth/index.js';
@@ -31,6 +31,7 @@ export class ExchangeDecisions {
   constructor(
     private readonly tx: TransactionService,
     private readonly clock: Clock,
+    private readonly ids: IdGenerator,
     private readonly receiver: ExchangeReceiver,
     private readonly documents: DocumentsService,
     private readonly trail: DocumentTrail,
@@ -192,6 +193,18 @@ export class ExchangeDecisions {
         if (original) await m.update(ExchangeReceivedEntity, { id: original.id }, { state: 'cancelled' });
         const agency = await m.findOne(AgencyEntity, { where: { id: r.agencyId } });
         replacementId = await this.receiver.createIncoming(m, agency!, edoc, stored, pdf!.name);
+        // the replacement reports its own registration, direction and handling (03–06) under the same DocumentId
+        await m.insert(ExchangeReceivedEntity, {
+          ...r,
+          id: this.ids.next(),
+          dedupeKey: `replacement|${r.id}`,
+          businessKind: 'new',
+          documentId: replacementId,
+          state: 'received',
+          decisionNote: null,
+          decidedBy: null,
+          decidedAt: null,
+        } as never);
         await this.documents.startIncoming(
           m,
           (await m.findOne(DocumentEntity, { where: { id: replacementId } }))!,
