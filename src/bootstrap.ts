@@ -105,7 +105,9 @@ export async function createApp(
     logger: opts.logger ?? ['error', 'warn', 'log'],
     bodyParser: false,
   });
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For names the client (login throttling) only when it comes from a configured proxy (TRUST_PROXY):
+  // anyone else could name a fresh client with every guess
+  app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   // API answers are computed per request anyway: no SHA-1 of every JSON body for an ETag nobody revalidates
   // (static assets keep theirs: serve-static sets its own)

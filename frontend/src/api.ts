@@ -88,10 +88,12 @@ export async function api<T = any>(
 export const get = <T = any>(path: string) => api<T>('GET', path);
 export const post = <T = any>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
 
-/** Adds the token as `access_token` for links the browser opens itself (PDF iframe, downloads). */
-export function fileUrl(path: string): string {
-  const sep = path.includes('?') ? '&' : '?';
-  return `${path}${sep}access_token=${encodeURIComponent(session.token ?? '')}`;
+/**
+ * The URL for a link the browser opens itself (PDF frame, downloads, exports): the path with a download ticket
+ * good for that path for a minute. The session token is never put in a URL (history, logs, Referer).
+ */
+export async function ticketUrl(path: string): Promise<string> {
+  return (await post<{ url: string }>('/api/auth/download-tickets', { path })).url;
 }
 
 /** Multipart upload with progress (fetch has no upload progress events; XMLHttpRequest does). */

@@ -108,6 +108,19 @@ export class EnvironmentVariables {
   @Max(1000)
   LOGIN_MAX_ATTEMPTS?: number;
 
+  /**
+   * Proxies whose X-Forwarded-For is believed (login throttling keys on the client it names): `loopback`,
+   * `linklocal`, `uniquelocal`, IP addresses or CIDR ranges, comma-separated. Unset: none, the socket address.
+   */
+  @IsOptional()
+  @Matches(
+    /^\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?))*\s*$/,
+    {
+      message: 'TRUST_PROXY must be loopback, linklocal, uniquelocal, IP addresses or CIDR ranges, comma-separated',
+    },
+  )
+  TRUST_PROXY?: string;
+
   @IsOptional()
   @Transform(toInt)
   @IsInt()
@@ -165,7 +178,9 @@ export class EnvironmentVariables {
   TSA_URL?: string;
 
   @IsOptional()
-  @Matches(/^https?:\/\/[^\s]+[^/\s]$/, { message: 'PUBLIC_URL must look like https://hoso.example.gov.vn (no trailing /)' })
+  @Matches(/^https?:\/\/[^\s]+[^/\s]$/, {
+    message: 'PUBLIC_URL must look like https://hoso.example.gov.vn (no trailing /)',
+  })
   PUBLIC_URL?: string;
 
   @IsOptional()
@@ -196,6 +211,8 @@ export interface AppConfig {
   admin?: { username: string; password: string };
   production: boolean;
   loginMaxAttempts: number;
+  /** Trusted proxies (express `trust proxy` list), or false: X-Forwarded-For is ignored. */
+  trustProxy: string[] | false;
   uploadMaxBytes: number;
   /** HTTP worker processes (node:cluster) started by main.ts; 1 = no cluster. */
   httpWorkers: number;
@@ -303,6 +320,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       : undefined,
     production,
     loginMaxAttempts: raw.LOGIN_MAX_ATTEMPTS ?? 5,
+    trustProxy: raw.TRUST_PROXY
+      ? raw.TRUST_PROXY.split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : false,
     uploadMaxBytes: (raw.UPLOAD_MAX_MB ?? 25) * 1024 * 1024,
     httpWorkers: raw.HTTP_WORKERS ?? 1,
     httpWorkerHeapMb: raw.HTTP_WORKER_HEAP_MB ?? 0,

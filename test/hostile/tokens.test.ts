@@ -94,6 +94,12 @@ describe('hostile tokens and login brute force', () => {
     else assert.equal(res.status, 401);
   });
 
+  it('does not accept the token in the query string of any request (history, logs, Referer)', async () => {
+    const token = await t.token('snv.cv');
+    const res = await fetch(`${t.url}/api/auth/me?access_token=${token}`);
+    assert.equal(res.status, 401);
+  });
+
   it('does not accept the token in the query string of a state-changing request', async () => {
     const token = await t.token('snv.cv');
     const res = await fetch(`${t.url}/api/auth/logout?access_token=${token}`, { method: 'POST' });
@@ -109,9 +115,15 @@ describe('hostile tokens and login brute force', () => {
     assert.equal(blocked.status, 429);
     assert.equal(blocked.body.code, 'LOGIN_THROTTLED');
     assert.ok(blocked.body.retryAfterSeconds > 0);
-    // password spraying: one wrong guess per username, all from 127.0.0.1 → the address limit stops it
+    // without TRUST_PROXY a forwarded address is not believed: naming a fresh client does not get around it
+    const spoofed = await t.request('POST', '/api/auth/login', {
+      body: { username: 'snv.tp', password: 'hoso-demo' },
+      headers: { 'x-forwarded-for': '198.51.100.99' },
+    });
+    assert.equal(spoofed.status, 429);
+    // password spraying: one wrong guess per username, all from 127.0.0.1 → the client limit (10 × 3) stops it
     const statuses: number[] = [];
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < 32; i++) {
       const r = await t.request('POST', '/api/auth/login', { body: { username: `spray.${i}`, password: 'hoso-demo' } });
       statuses.push(r.status);
     }

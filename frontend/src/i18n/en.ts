@@ -1,6 +1,7 @@
 import { exchangeEn } from './exchange.en.js';
 import { recordsEn } from './records.en.js';
 import { tenancyEn } from './tenancy.en.js';
+import { securityEn } from './security.en.js';
 import type { MessageKey } from './vi.js';
 import { backupEn } from './backup.en.js';
 import { digitizationEn } from './digitization.en.js';
@@ -12,6 +13,7 @@ export const en: Record<MessageKey, string> = {
   ...recordsEn,
   ...digitizationEn,
   ...tenancyEn,
+  ...securityEn,
   appName: 'hoso',
   appTitle: 'Documents and work files',
   language: 'Language',

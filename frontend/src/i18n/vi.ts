@@ -3,6 +3,7 @@ import { backupVi } from './backup.vi.js';
 import { recordsVi } from './records.vi.js';
 import { digitizationVi } from './digitization.vi.js';
 import { tenancyVi } from './tenancy.vi.js';
+import { securityVi } from './security.vi.js';
 
 /** Vietnamese catalogue — the default language of the app. Keys are shared with en.ts. */
 export const vi = {
@@ -11,6 +12,7 @@ export const vi = {
   ...recordsVi,
   ...digitizationVi,
   ...tenancyVi,
+  ...securityVi,
   appName: 'hoso',
   appTitle: 'Quản lý văn bản và hồ sơ công việc',
   language: 'Ngôn ngữ',

@@ -12,6 +12,8 @@ interface AuditEntry {
   entityType: string;
   entityId: string | null;
   hash: string;
+  /** About a secret record the viewer may not read: no id, no data. */
+  redacted?: boolean;
 }
 interface Verify {
   ok: boolean;
@@ -89,6 +91,7 @@ export function AuditPage() {
               </td>
               <td>
                 {e.entityType}
+                {e.redacted && ` — ${t('auditRedacted')}`}
                 {e.entityId && (
                   <>
                     {' '}

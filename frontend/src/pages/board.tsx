@@ -14,6 +14,8 @@ interface Group {
 interface BoardTask {
   id: string;
   name: string;
+  /** The task's document is secret to the viewer: no subject, no link. */
+  redacted?: boolean;
   subject?: string;
   assigneeId?: string;
   assigneeName?: string;
@@ -106,10 +108,8 @@ export function BoardPage() {
                   className={x.status === 'late' ? 'late' : x.status === 'dueSoon' ? 'soon' : undefined}
                   data-status={x.status}
                 >
-                  <td>
-                    <Link to={`/tasks/${x.id}`}>{x.name}</Link>
-                  </td>
-                  <td>{x.subject}</td>
+                  <td>{x.redacted ? x.name : <Link to={`/tasks/${x.id}`}>{x.name}</Link>}</td>
+                  <td>{x.redacted ? t('secretTask') : x.subject}</td>
                   <td>{x.assigneeName ?? t('unassigned')}</td>
                   <td>{x.unitName}</td>
                   <td>{fmtDate(x.dueAt)}</td>

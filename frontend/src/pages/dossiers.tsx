@@ -1,4 +1,5 @@
 import { get, post } from '../api.js';
+import { FileLink } from '../components/file-link.js';
 import { fmtDate } from '../format.js';
 import { useI18n } from '../i18n/index.js';
 import { ErrorBox, Link, Loading, Notice, Page, useAction, useLoad } from '../components/ui.js';
@@ -151,17 +152,7 @@ export function DossierPage({ id }: { id: string }) {
         </table>
       )}
       <p>
-        <a
-          href={`/api/dossiers/${id}/export?format=pdf`}
-          onClick={(e) =>
-            e.currentTarget.setAttribute(
-              'href',
-              `/api/dossiers/${id}/export?format=pdf&access_token=${encodeURIComponent(sessionStorage.getItem('hoso.token') ?? '')}`,
-            )
-          }
-        >
-          {t('exportPdf')}
-        </a>
+        <FileLink path={`/api/dossiers/${id}/export?format=pdf`}>{t('exportPdf')}</FileLink>
       </p>
     </Page>
   );

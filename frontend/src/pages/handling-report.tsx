@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
-import { fileUrl, get } from '../api.js';
+import { get } from '../api.js';
+import { FileLink } from '../components/file-link.js';
 import { useI18n } from '../i18n/index.js';
 import { DateInput } from '../components/pickers.js';
 import { ErrorBox, Loading, Page, useLoad, useMe } from '../components/ui.js';
@@ -136,8 +137,12 @@ export default function HandlingReportPage() {
         <DateInput id="to" value={to} onChange={setTo} />
         {canReport && (
           <>
-            <a href={fileUrl(`/api/reports/handling?direction=${direction}&${query}&format=xlsx`)}>{t('exportXlsx')}</a>
-            <a href={fileUrl(`/api/reports/handling?direction=${direction}&${query}&format=pdf`)}>{t('exportPdf')}</a>
+            <FileLink path={`/api/reports/handling?direction=${direction}&${query}&format=xlsx`}>
+              {t('exportXlsx')}
+            </FileLink>
+            <FileLink path={`/api/reports/handling?direction=${direction}&${query}&format=pdf`}>
+              {t('exportPdf')}
+            </FileLink>
           </>
         )}
       </div>
@@ -165,8 +170,8 @@ export default function HandlingReportPage() {
         <section>
           <h2>{t('followUpTitle')}</h2>
           <div className="toolbar">
-            <a href={fileUrl(`/api/reports/incoming-follow-up?${query}&format=xlsx`)}>{t('exportXlsx')}</a>
-            <a href={fileUrl(`/api/reports/incoming-follow-up?${query}&format=pdf`)}>{t('exportPdf')}</a>
+            <FileLink path={`/api/reports/incoming-follow-up?${query}&format=xlsx`}>{t('exportXlsx')}</FileLink>
+            <FileLink path={`/api/reports/incoming-follow-up?${query}&format=pdf`}>{t('exportPdf')}</FileLink>
           </div>
           <table className="table" data-testid="follow-up">
             <thead>

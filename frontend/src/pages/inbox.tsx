@@ -7,6 +7,8 @@ import { ErrorBox, Link, Loading, Page, UrgencyBadge, useLoad } from '../compone
 export interface TaskItem {
   id: string;
   name: string;
+  /** The task's document is secret to the viewer: no subject, no link. */
+  redacted?: boolean;
   elementId: string;
   processInstanceId: string;
   processId?: string;
@@ -72,9 +74,13 @@ export function InboxPage() {
               return (
                 <tr key={task.id} className={late ? 'late' : undefined} data-task-element={task.elementId}>
                   <td>
-                    <Link to={`/tasks/${task.id}`}>{task.name || task.elementId}</Link>
+                    {task.redacted ? (
+                      task.name || task.elementId
+                    ) : (
+                      <Link to={`/tasks/${task.id}`}>{task.name || task.elementId}</Link>
+                    )}
                   </td>
-                  <td>{task.subject ?? task.businessKey ?? ''}</td>
+                  <td>{task.redacted ? t('secretTask') : (task.subject ?? task.businessKey ?? '')}</td>
                   <td>
                     <UrgencyBadge urgency={task.urgency} />
                   </td>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { fileUrl, get } from '../api.js';
+import { get } from '../api.js';
+import { FileLink } from '../components/file-link.js';
 import { useI18n } from '../i18n/index.js';
 import { ErrorBox, Link, Loading, Page, useLoad } from '../components/ui.js';
 import { DateInput } from '../components/pickers.js';
@@ -48,8 +49,7 @@ export function RegistersPage() {
     entryDate: string;
     columns: Record<string, string>;
   }[] = entries.data?.items ?? [];
-  const exp = (format: string) =>
-    fileUrl(`/api/registers/${sel}/export?format=${format}${range.size ? `&${range}` : ''}`);
+  const exp = (format: string) => `/api/registers/${sel}/export?format=${format}${range.size ? `&${range}` : ''}`;
   return (
     <Page title={t('registersTitle')}>
       <ErrorBox error={regs.error} onRetry={regs.reload} />
@@ -71,10 +71,11 @@ export function RegistersPage() {
       </div>
       {sel && (
         <p className="actions">
-          <a href={exp('pdf')} target="_blank" rel="noreferrer">
+          <FileLink path={exp('pdf')} newTab>
             {t('exportPdf')}
-          </a>{' '}
-          <a href={exp('xlsx')}>{t('exportXlsx')}</a> <a href={exp('csv')}>{t('exportCsv')}</a>
+          </FileLink>{' '}
+          <FileLink path={exp('xlsx')}>{t('exportXlsx')}</FileLink>{' '}
+          <FileLink path={exp('csv')}>{t('exportCsv')}</FileLink>
         </p>
       )}
       <ErrorBox error={entries.error} />

@@ -11,7 +11,8 @@ import {
   PointElement,
   Tooltip,
 } from 'chart.js';
-import { fileUrl, get } from '../api.js';
+import { get } from '../api.js';
+import { FileLink } from '../components/file-link.js';
 import { useI18n } from '../i18n/index.js';
 import { ErrorBox, Loading, Page, useLoad } from '../components/ui.js';
 
@@ -111,7 +112,7 @@ export default function StatsPage() {
           max={2100}
           onChange={(e) => setYear(Number(e.target.value))}
         />
-        <a href={fileUrl(`/api/reports/dossiers?year=${year}&format=csv`)}>{t('exportCsv')}</a>
+        <FileLink path={`/api/reports/dossiers?year=${year}&format=csv`}>{t('exportCsv')}</FileLink>
         <button
           type="button"
           disabled={!rows.length}

@@ -1,5 +1,7 @@
 import { useState } from 'react';
-import { fileUrl, get, post, upload } from '../api.js';
+import { get, post, upload } from '../api.js';
+import { FileLink, useTicketUrl } from '../components/file-link.js';
+import { ReviewedDraft } from '../components/reviewed-draft.js';
 import { fmtDate, fmtDateTime } from '../format.js';
 import { useI18n } from '../i18n/index.js';
 import { navigate } from '../router.js';
@@ -64,6 +66,7 @@ export function TaskPage({ id }: { id: string }) {
             <dd>
               <Link to={`/documents/${docId}`}>{t('details')}</Link>
             </dd>
+            {d.elementId === 'sign' && <ReviewedDraft documentId={docId} />}
           </>
         )}
       </dl>
@@ -114,13 +117,14 @@ export function TaskPage({ id }: { id: string }) {
 
 export function PdfPane({ documentId }: { documentId: string }) {
   const { t } = useI18n();
-  const url = fileUrl(`/api/documents/${documentId}/pdf`);
+  const path = `/api/documents/${documentId}/pdf`;
+  const url = useTicketUrl(path);
   return (
     <section className="pdf" aria-label={t('documentPdf')}>
-      <iframe title={t('documentPdf')} src={url} data-testid="pdf-frame" />
-      <a href={url} target="_blank" rel="noreferrer">
+      {url && <iframe title={t('documentPdf')} src={url} data-testid="pdf-frame" />}
+      <FileLink path={path} newTab>
         {t('openPdf')}
-      </a>
+      </FileLink>
     </section>
   );
 }
@@ -179,7 +183,7 @@ function Attachments({ taskId }: { taskId: string }) {
       <ul>
         {(list.data ?? []).map((a) => (
           <li key={a.id}>
-            <a href={fileUrl(`/api/tasks/${taskId}/attachments/${a.id}`)}>{a.fileName ?? a.name ?? a.id}</a>
+            <FileLink path={`/api/tasks/${taskId}/attachments/${a.id}`}>{a.fileName ?? a.name ?? a.id}</FileLink>
           </li>
         ))}
       </ul>

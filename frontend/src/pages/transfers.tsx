@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { fileUrl, get, post } from '../api.js';
+import { get, post } from '../api.js';
+import { FileLink } from '../components/file-link.js';
 import { fmtDateTime } from '../format.js';
 import { useI18n } from '../i18n/index.js';
 import { ErrorBox, Loading, Notice, Page, useAction, useLoad } from '../components/ui.js';
@@ -56,7 +57,7 @@ export function TransfersPage() {
           <li key={x.id}>
             {fmtDateTime(x.createdAt)} — {t(`transferState.${x.state}`)} — {x.dossierIds?.length ?? 0}{' '}
             {t('dossiersTitle').toLowerCase()} —{' '}
-            <a href={fileUrl(`/api/archive-transfers/${x.id}/package`)}>{t('package')}</a>{' '}
+            <FileLink path={`/api/archive-transfers/${x.id}/package`}>{t('package')}</FileLink>{' '}
             <button
               type="button"
               disabled={action.busy}

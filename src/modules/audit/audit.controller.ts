@@ -38,20 +38,42 @@ export class AuditController {
       order: { id: 'DESC' },
       take,
     });
-    // Entries about secret records the admin may not read are left out entirely (not even their ids).
-    const hidden = [...(await this.confidentiality.hiddenIds(user, agencies))];
-    const visible = hidden.length
-      ? rows.filter((r) => !hidden.some((id) => r.entityId === id || JSON.stringify(r.data ?? {}).includes(id)))
-      : rows;
-    return visible.map((r) => ({
-      id: r.id,
-      occurredAt: r.occurredAt,
-      actorId: r.actorId,
-      action: r.action,
-      entityType: r.entityType,
-      entityId: r.entityId,
-      data: r.data,
-      hash: r.hash,
-    }));
+    // Entries about a secret record (document, dossier, their processes, tasks and files: the entry names the
+    // record or its process) are redacted for an administrator who may not read it: that something was done,
+    // when and by whom, never what it was about (not even its id). Asked for by such an id: none.
+    const hidden = await this.confidentiality.hiddenIds(user, agencies);
+    if (entityId && hidden.has(String(entityId))) return [];
+    const isHidden = (r: AuditEventEntity) => {
+      if (!hidden.size) return false;
+      if (r.entityId && hidden.has(r.entityId)) return true;
+      const data = JSON.stringify(r.data ?? {});
+      for (const id of hidden) if (data.includes(id)) return true;
+      return false;
+    };
+    return rows.map((r) =>
+      isHidden(r)
+        ? {
+            id: r.id,
+            occurredAt: r.occurredAt,
+            actorId: r.actorId,
+            action: r.action,
+            entityType: r.entityType,
+            entityId: null,
+            data: null,
+            // kept: the chain stays checkable; without the entity id and data it confirms nothing guessed
+            hash: r.hash,
+            redacted: true,
+          }
+        : {
+            id: r.id,
+            occurredAt: r.occurredAt,
+            actorId: r.actorId,
+            action: r.action,
+            entityType: r.entityType,
+            entityId: r.entityId,
+            data: r.data,
+            hash: r.hash,
+          },
+    );
   }
 }

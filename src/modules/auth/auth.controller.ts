@@ -4,13 +4,18 @@ import type { Request } from 'express';
 import { CurrentUser, Public, RequirePermission } from './auth.decorators.js';
 import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
-import { ChangePasswordDto, LoginDto } from './dto/auth.dto.js';
+import { badRequest } from '../../common/domain-error.js';
+import { ChangePasswordDto, DownloadTicketDto, LoginDto } from './dto/auth.dto.js';
+import { TokenService } from './token.service.js';
 import './auth.messages.js';
 
 @ApiTags('auth')
 @Controller('api/auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly tokens: TokenService,
+  ) {}
 
   @Public()
   @Post('login')
@@ -47,5 +52,23 @@ export class AuthController {
   @HttpCode(204)
   async changePassword(@CurrentUser() user: AuthUser, @Body() dto: ChangePasswordDto): Promise<void> {
     await this.auth.changePassword(user, dto.currentPassword, dto.newPassword);
+  }
+
+  /**
+   * A download ticket for one GET path (a PDF, a file, an export): the web app puts it in links the browser
+   * opens itself, instead of the session token. Good for that path only, for a minute, while the session lasts.
+   */
+  @RequirePermission('tasks.use')
+  @Post('download-tickets')
+  @HttpCode(201)
+  downloadTicket(@CurrentUser() user: AuthUser, @Body() dto: DownloadTicketDto) {
+    const url = new URL(dto.path, 'http://hoso.invalid');
+    // one normalised object path, never a ticket for the auth routes themselves
+    if (url.pathname !== dto.path.split('?')[0] || url.pathname.startsWith('/api/auth/') || !user.jti)
+      throw badRequest('TICKET_BAD_PATH', {}, { field: 'path' });
+    url.searchParams.delete('ticket');
+    const { ticket, expiresAt } = this.tokens.issueTicket({ ...user, jti: user.jti }, url.pathname);
+    url.searchParams.set('ticket', ticket);
+    return { url: url.pathname + url.search, expiresAt: expiresAt.toISOString() };
   }
 }

@@ -23,15 +23,23 @@ export class AuthGuard implements CanActivate {
     const permission = this.reflector.getAllAndOverride<Permission | undefined>(PERMISSION_KEY, targets);
     const req = context.switchToHttp().getRequest<Request & { user?: unknown }>();
     const header = req.headers.authorization ?? '';
-    const match = /^Bearer\s+(.+)$/i.exec(header);
-    const token =
-      match?.[1] ??
-      (typeof req.query?.access_token === 'string' && req.method === 'GET' ? req.query.access_token : undefined);
-    if (!token) throw new DomainError('UNAUTHENTICATED', 'unauthorized');
-    const user = await this.auth.authenticate(token);
+    const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
+    // No credential in a URL (history, logs, Referer): links the browser opens itself (PDFs, files, exports)
+    // carry a download ticket instead, good for that one path, a minute, and only for reading.
+    const ticket = !token && req.method === 'GET' && typeof req.query?.ticket === 'string' ? req.query.ticket : null;
+    if (!token && !ticket) throw new DomainError('UNAUTHENTICATED', 'unauthorized');
+    const user = token ? await this.auth.authenticate(token) : await this.auth.authenticateTicket(ticket!, req.path);
+    // the ticket is not a query parameter of the route (whose DTO would refuse an unknown one): taken off the URL
+    if (ticket) req.url = withoutTicket(req.url);
     req.user = user;
     if (!permission) throw forbidden('ROUTE_WITHOUT_PERMISSION');
     if (!user.permissions.has(permission)) throw forbidden();
     return true;
   }
+}
+
+function withoutTicket(url: string): string {
+  const u = new URL(url, 'http://hoso.invalid');
+  u.searchParams.delete('ticket');
+  return u.pathname + u.search;
 }

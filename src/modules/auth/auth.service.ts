@@ -7,6 +7,7 @@ import { TransactionService } from '../../database/transaction.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { RoleAssignmentEntity, UserEntity } from '../organizations/user.entity.js';
 import type { AuthUser } from './auth-user.js';
+import { clientKey, pairKey, passwordChangeKey } from './login-throttle.js';
 import { broadcastAuth, onAuthBroadcast, SharedLoginThrottle } from './cluster-channel.js';
 import { dummyHash, hashPassword, verifyPassword } from './password-hasher.js';
 import { permissionsOf } from './permissions.js';
@@ -49,7 +50,8 @@ export class AuthService {
   }
 
   async login(username: string, password: string, ip: string): Promise<LoginResult> {
-    const keys = [`u:${username.toLowerCase()}`, `ip:${ip}`];
+    // per username and client together, and per client: a wrong guess from elsewhere never locks the owner out
+    const keys = [pairKey(username, ip), clientKey(ip)];
     await this.throttle.run('check', keys);
     const user = await this.tx.manager.findOne(UserEntity, { where: { username } });
     const ok = user
@@ -103,6 +105,16 @@ export class AuthService {
     return { ...user, jti: claims.jti, tokenExp: claims.exp };
   }
 
+  /** A download ticket, for the path it names only, while its session lasts. */
+  async authenticateTicket(ticket: string, path: string): Promise<AuthUser> {
+    const claims = this.tokens.verifyTicket(ticket);
+    if (claims.path !== path) throw new DomainError('TICKET_INVALID', 'unauthorized');
+    if (await this.isRevoked(claims.sid, claims.exp)) throw new DomainError('UNAUTHENTICATED', 'unauthorized');
+    const user = await this.loadUser(claims.sub, claims.tv);
+    if (!user) throw new DomainError('UNAUTHENTICATED', 'unauthorized');
+    return { ...user, jti: claims.sid, tokenExp: claims.exp };
+  }
+
   async logout(user: AuthUser): Promise<void> {
     if (!user.jti) return;
     const expiresAt = new Date((user.tokenExp ?? Math.floor(Date.now() / 1000) + 3600) * 1000);
@@ -122,9 +134,15 @@ export class AuthService {
   }
 
   async changePassword(user: AuthUser, current: string, next: string): Promise<void> {
+    // a stolen session must not become a password oracle: guesses of the current password are throttled too
+    const keys = [passwordChangeKey(user.id)];
+    await this.throttle.run('check', keys);
     const row = await this.tx.manager.findOneOrFail(UserEntity, { where: { id: user.id } });
-    if (!(await verifyPassword(current, row.passwordHash)))
+    if (!(await verifyPassword(current, row.passwordHash))) {
+      await this.throttle.run('fail', keys);
       throw new DomainError('BAD_CURRENT_PASSWORD', 'bad-request');
+    }
+    await this.throttle.run('succeed', keys);
     const passwordHash = await hashPassword(next);
     await this.tx.run(async (m) => {
       await m.update(UserEntity, { id: user.id }, { passwordHash, tokenVersion: row.tokenVersion + 1 });

@@ -7,4 +7,4 @@ export type { Permission } from './permissions.js';
 export { hashPassword } from './password-hasher.js';
 export { DossierPolicy, PUBLIC_RIGHTS, type DossierAccessFacts, type DossierListScope } from './dossier.policy.js';
 export { DocumentAccessPolicy, type DocumentAccessFacts, type DocumentListScope } from './document-access.policy.js';
-export { ConfidentialityService, type HiddenIdsResolver } from './confidentiality.service.js';
+export { ConfidentialityService, type HiddenIdsResolver, type ReadableIdsResolver } from './confidentiality.service.js';

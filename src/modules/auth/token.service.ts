@@ -13,6 +13,19 @@ export interface TokenClaims {
   iat: number;
 }
 
+/** What a download ticket carries: whose session, which object (path), until when. */
+export interface TicketClaims {
+  sub: string;
+  tv: number;
+  /** The session (token id) the ticket was made from: its logout ends the ticket too. */
+  sid: string;
+  path: string;
+  exp: number;
+}
+
+/** Lifetime of a download ticket: long enough for the browser to follow the link it was made for. */
+export const TICKET_TTL_SECONDS = 60;
+
 /** HS256 JWTs; the algorithm is pinned on verify so "none" or RS/HS confusion is refused. */
 @Injectable()
 export class TokenService {
@@ -56,6 +69,44 @@ export class TokenService {
     } catch (e) {
       if ((e as Error).name === 'TokenExpiredError') throw new DomainError('TOKEN_EXPIRED', 'unauthorized');
       throw new DomainError('UNAUTHENTICATED', 'unauthorized');
+    }
+  }
+
+  /**
+   * A download ticket: a separate issuer, so it is never accepted as a session token, nor a session token as a
+   * ticket; valid for one path for a minute.
+   */
+  issueTicket(
+    user: { id: string; tokenVersion: number; jti: string },
+    path: string,
+  ): { ticket: string; expiresAt: Date } {
+    const ticket = jwt.sign({ tv: user.tokenVersion, sid: user.jti, path }, this.key, {
+      algorithm: 'HS256',
+      subject: user.id,
+      expiresIn: TICKET_TTL_SECONDS,
+      issuer: 'hoso-ticket',
+      audience: 'download',
+    });
+    return { ticket, expiresAt: new Date(Date.now() + TICKET_TTL_SECONDS * 1000) };
+  }
+
+  verifyTicket(ticket: string): TicketClaims {
+    try {
+      const c = jwt.verify(ticket, this.key, {
+        algorithms: ['HS256'],
+        issuer: 'hoso-ticket',
+        audience: 'download',
+      }) as unknown as TicketClaims;
+      if (
+        typeof c.sub !== 'string' ||
+        typeof c.sid !== 'string' ||
+        typeof c.path !== 'string' ||
+        typeof c.tv !== 'number'
+      )
+        throw new Error('incomplete ticket');
+      return c;
+    } catch {
+      throw new DomainError('TICKET_INVALID', 'unauthorized');
     }
   }
 }

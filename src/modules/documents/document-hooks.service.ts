@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock.js';
-import { badRequest, DomainError, forbidden } from '../../common/domain-error.js';
+import { badRequest, conflict, DomainError, forbidden } from '../../common/domain-error.js';
 import { StorageService } from '../storage/index.js';
 import type { SignResult } from '../signing/index.js';
 import type { TaskCompletionContext, TaskCompletionPreparer } from '../tasks/index.js';
 import { Directory } from './directory.js';
-import { DocumentFileEntity } from './document-records.entity.js';
+import { DocumentEventEntity, DocumentFileEntity } from './document-records.entity.js';
 import { DocumentRenderService } from './document-render.service.js';
 import { DocumentTrail } from './document-trail.service.js';
 import { DocumentEntity } from './document.entity.js';
@@ -48,7 +48,7 @@ export class DocumentHooks {
       await this.attach(ctx.manager, d, ctx.variables.attachment, 'opinion', ctx.user.id);
       return this.note(ctx, 'opinion', text(ctx.variables.opinion));
     },
-    'outgoing-review': (ctx) => this.decision(ctx, 'review'),
+    'outgoing-review': (ctx) => this.review(ctx),
     'outgoing-format-check': (ctx) => this.decision(ctx, 'format-check'),
     'outgoing-sign': (ctx) => this.sign(ctx),
     'outgoing-agency-sign': (ctx) => this.agencySign(ctx),
@@ -105,6 +105,37 @@ export class DocumentHooks {
     return this.note(ctx, `${step}-${decision}`, text(ctx.variables.comment));
   }
 
+  /** An approval records which draft was reviewed (version and hash): the one the leader is shown and signs. */
+  private async review(ctx: Ctx) {
+    if (ctx.variables.decision === 'return') return this.decision(ctx, 'review');
+    const d = await this.doc(ctx);
+    const draft = await this.latestDraft(ctx.manager, d.id);
+    await this.trail.record(ctx.manager, d, this.actor(ctx), 'review-approved', {
+      note: text(ctx.variables.comment),
+      data: { draftVersion: draft?.version ?? null, draftSha256: draft?.sha256 ?? null },
+    });
+    return withoutPin(ctx.variables);
+  }
+
+  /**
+   * The signature covers exactly the reviewed draft: refused when the latest draft is not the one the last
+   * approval names (uploads are refused once review starts; this holds whatever path a change took).
+   */
+  private async assertReviewed(m: EntityManager, d: DocumentEntity): Promise<string | null> {
+    const approval = await m.findOne(DocumentEventEntity, {
+      where: { documentId: d.id, action: 'review-approved' },
+      order: { at: 'DESC' },
+    });
+    const reviewed = (approval?.data?.draftSha256 as string | null | undefined) ?? null;
+    const current = (await this.latestDraft(m, d.id))?.sha256 ?? null;
+    if (approval && reviewed !== current) throw conflict('DOCUMENT_CHANGED_AFTER_REVIEW');
+    return reviewed;
+  }
+
+  private latestDraft(m: EntityManager, documentId: string) {
+    return m.findOne(DocumentFileEntity, { where: { documentId, role: 'draft' }, order: { version: 'DESC' } });
+  }
+
   private async attach(m: EntityManager, d: DocumentEntity, file: unknown, role: 'opinion', by: string) {
     const f = file as { sha256?: string; fileName?: string; mimeType?: string; size?: number } | undefined;
     if (!f?.sha256) return;
@@ -140,7 +171,11 @@ export class DocumentHooks {
     });
     await this.trail.record(m, d, this.actor(ctx), 'signed', {
       note: text(ctx.variables.comment),
-      data: { certificateSerial: s.signed.certificateSerial, documentHash: s.signed.documentHash },
+      data: {
+        certificateSerial: s.signed.certificateSerial,
+        documentHash: s.signed.documentHash,
+        reviewedDraftSha256: await this.assertReviewed(m, d),
+      },
     });
     return withoutPin(ctx.variables);
   }
@@ -149,6 +184,7 @@ export class DocumentHooks {
   private async personalSignature(ctx: PrepareCtx, d: DocumentEntity): Promise<Prepared> {
     const m = ctx.manager;
     if (d.signerId !== ctx.user.id) throw forbidden('SIGNER_NOT_AUTHORISED');
+    await this.assertReviewed(m, d);
     const pin = text(ctx.variables.pin);
     if (!pin) throw badRequest('SIGNING_PIN_REQUIRED');
     const basis = await this.basis(m, d);

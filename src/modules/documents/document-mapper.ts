@@ -62,7 +62,10 @@ export function toListItem(d: DocumentEntity): DocumentListItem {
   };
 }
 
-export function toDetail(d: DocumentEntity, extra: { dossierIds: string[]; files: unknown[]; recipients?: unknown[] }) {
+export function toDetail(
+  d: DocumentEntity,
+  extra: { dossierIds: string[]; files: unknown[]; recipients?: unknown[]; reviewedDraft?: unknown },
+) {
   return {
     ...toListItem(d),
     agencyId: d.agencyId,
@@ -98,5 +101,7 @@ export function toDetail(d: DocumentEntity, extra: { dossierIds: string[]; files
     doneAt: iso(d.doneAt),
     dossierIds: extra.dossierIds,
     files: extra.files,
+    /** The draft the unit head approved: `{ version, sha256, at }` (sha256 null for a composed body), or null. */
+    reviewedDraft: extra.reviewedDraft ?? null,
   };
 }

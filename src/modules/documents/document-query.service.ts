@@ -85,7 +85,20 @@ export class DocumentQueryService {
         .addOrderBy('f.version', 'ASC'),
       ['id', 'role', 'version', 'name', 'sha256', 'mediaType', 'size', 'note', 'createdAt'],
     );
+    // the draft the unit head approved (version and hash): what the signer is shown and what the signature covers
+    const approval = await m.findOne(DocumentEventEntity, {
+      where: { documentId: d.id, action: 'review-approved' },
+      order: { at: 'DESC' },
+    });
+    const reviewedDraft = approval
+      ? {
+          version: (approval.data?.draftVersion as number | null) ?? null,
+          sha256: (approval.data?.draftSha256 as string | null) ?? null,
+          at: approval.at.toISOString(),
+        }
+      : null;
     return toDetail(d, {
+      reviewedDraft,
       dossierIds: d.dossierId && ['filed'].includes(d.status) ? [d.dossierId] : [],
       files: files.map((f) => ({
         id: f.id,

@@ -1,6 +1,18 @@
 import { registerMessages } from '../../common/messages.js';
 
 registerMessages({
+  DOCUMENT_VERSION_AFTER_REVIEW: {
+    vi: 'Dự thảo đã chuyển duyệt ({status}): không thể tải lên phiên bản mới. Hãy trả lại để soạn lại.',
+    en: 'The draft is under review ({status}): no new version can be uploaded. Return it to drafting first.',
+  },
+  DOCUMENT_NOT_DRAFTER: {
+    vi: 'Chỉ người soạn thảo hoặc người đang giữ bước soạn thảo, góp ý được tải lên phiên bản dự thảo.',
+    en: 'Only the drafter or the holder of the current drafting or consultation step may upload a draft version.',
+  },
+  DOCUMENT_CHANGED_AFTER_REVIEW: {
+    vi: 'Dự thảo đã thay đổi sau khi được duyệt: không ký. Hãy trả lại để duyệt lại.',
+    en: 'The draft changed after it was reviewed: not signed. Return it for review again.',
+  },
   DOCUMENT_TYPE_UNKNOWN: {
     vi: 'Loại văn bản "{typeCode}" không có trong danh mục (Phụ lục III Nghị định 30/2020).',
     en: 'Unknown document type "{typeCode}" (Decree 30/2020, appendix III).',

@@ -4,11 +4,12 @@ import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { addWorkingDays, endOfLocalDay } from '../../common/business-time.js';
 import { Clock, IdGenerator } from '../../common/clock.js';
-import { badRequest, DomainError, forbidden } from '../../common/domain-error.js';
+import { badRequest, conflict, DomainError, forbidden } from '../../common/domain-error.js';
 import { foldVietnamese } from '../../common/vietnamese.js';
 import { TransactionService } from '../../database/transaction.service.js';
 import { DocumentAccessPolicy, type AuthUser } from '../auth/index.js';
 import { StorageService } from '../storage/index.js';
+import { TasksService } from '../tasks/index.js';
 import { DossierChoiceCheck } from '../dossiers/index.js';
 import { enqueueContentJob } from '../digitization/content-jobs.js';
 import { SCAN_MEDIA_TYPES, scanAsPdf } from '../digitization/ocr-tools.js';
@@ -28,6 +29,11 @@ export interface UploadedFile {
   size: number;
   buffer: Buffer;
 }
+
+/** Statuses in which the draft may still change: before the unit head's review starts. */
+const DRAFT_OPEN = ['drafting', 'consulting'];
+/** The outgoing flow's steps whose holder writes the draft (outgoing-document.bpmn). */
+const DRAFTING_STEPS = ['draft', 'consult'];
 
 const PDF_MAGIC = Buffer.from('%PDF-');
 const DOCX_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
@@ -57,6 +63,7 @@ export class DocumentsService {
     private readonly query: DocumentQueryService,
     private readonly processes: ProcessGateway,
     private readonly dossierChoice: DossierChoiceCheck,
+    private readonly tasks: TasksService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -347,9 +354,15 @@ export class DocumentsService {
     note = '',
   ) {
     const doc = await this.query.load(user, id);
-    if (!['drafting', 'consulting', 'reviewing', 'signing'].includes(doc.status) || doc.direction !== 'outgoing')
+    if (doc.direction !== 'outgoing' || !['drafting', 'consulting', 'reviewing', 'signing'].includes(doc.status))
       throw badRequest('DOCUMENT_NOT_EDITABLE', { status: doc.status });
-    if (doc.drafterId !== user.id && !this.access.canSee(user, await this.query.facts(doc))) throw forbidden();
+    // What the unit head reviewed is what the leader signs: once review has started the draft is frozen (a
+    // change means returning it to drafting: the review form's "return"), so no version can slip in between.
+    if (!DRAFT_OPEN.includes(doc.status)) throw conflict('DOCUMENT_VERSION_AFTER_REVIEW', { status: doc.status });
+    // Writing is the drafter's, or the holder of the open drafting or consultation step's: reading (a share, a
+    // role that sees the unit's documents) never grants it.
+    if (doc.drafterId !== user.id && !(await this.holdsDraftingStep(user, doc.id)))
+      throw forbidden('DOCUMENT_NOT_DRAFTER');
     if (!file) throw badRequest('INCOMING_FILE_REQUIRED');
     const pdf = isPdf(file.buffer);
     if (role === 'draft' && !pdf && !isDocx(file.buffer, file.originalname)) throw badRequest('VERSION_BAD_TYPE');
@@ -378,6 +391,11 @@ export class DocumentsService {
       );
       return { id: f.id, version: f.version, sha256: f.sha256, role: f.role };
     });
+  }
+
+  private async holdsDraftingStep(user: AuthUser, documentId: string): Promise<boolean> {
+    const open = await this.tasks.forBusinessKey(documentId, 'open');
+    return open.some((t) => DRAFTING_STEPS.includes(t.elementId) && t.assigneeId === user.id);
   }
 
   async addFile(

@@ -15,6 +15,7 @@ import { FilePlanImportService } from './file-plan-import.service.js';
 import { FilePlanService } from './file-plan.service.js';
 import { FilePlansController } from './file-plans.controller.js';
 import { LifecycleBridge } from './lifecycle-bridge.js';
+import { SecretDossiersResolver } from './secret-dossiers.resolver.js';
 
 /**
  * Dossiers (hồ sơ công việc): file plan, dossiers filled by the workflows, closing, transfer to the agency
@@ -37,6 +38,7 @@ import { LifecycleBridge } from './lifecycle-bridge.js';
     DossierExportService,
     DossierWorkers,
     DossierStatsService,
+    SecretDossiersResolver,
   ],
   exports: [DossiersService, FilePlanService, DossierStatsService],
 })

@@ -2,13 +2,22 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { fastFindById } from '../../database/fast-sql.js';
 import { notFound } from '../../common/domain-error.js';
-import { PolicyService, type AuthUser } from '../auth/index.js';
+import { ConfidentialityService, PolicyService, type AuthUser } from '../auth/index.js';
 import { TaskCandidateEntity, TaskEntity } from './task.entity.js';
+
+/** What decides whether a task's secret content reaches a user. */
+export type SecretFacts = Pick<
+  TaskEntity,
+  'id' | 'secrecy' | 'businessKey' | 'assigneeId' | 'ownerId' | 'completedBy' | 'candidateUsers'
+>;
 
 /** Who may see and act on a task. Anyone else gets 404 (other people's work leaks nothing). */
 @Injectable()
 export class TaskAccess {
-  constructor(private readonly policy: PolicyService) {}
+  constructor(
+    private readonly policy: PolicyService,
+    private readonly confidentiality: ConfidentialityService,
+  ) {}
 
   /** A candidate row matches the user: the user named, or a role grant in the agency (and unit, if given). */
   candidateMatches(user: AuthUser, c: TaskCandidateEntity): boolean {
@@ -36,10 +45,36 @@ export class TaskAccess {
     return this.isCandidate(m, user, t.id);
   }
 
+  /**
+   * A task the user may see whose content is secret to them (its document's secrecy: Decree 30/2020 art. 15.2,
+   * the state-secrets law) is "not found": detail, comments, attachments, history, claim and completion alike.
+   */
   async load(m: EntityManager, user: AuthUser, id: string, lock = false): Promise<TaskEntity> {
     const t = await fastFindById(m, TaskEntity, id, { lock });
-    if (!t || !(await this.canSee(m, user, t))) throw notFound('task', id);
+    if (!t || !(await this.canSee(m, user, t)) || (await this.secretTo(user, [t])).has(t.id))
+      throw notFound('task', id);
     return t;
+  }
+
+  /**
+   * The ids of the tasks among these whose secret content the user may not read: a task of a secret document
+   * is read by the document's readers and by the people the task names (its assignee, owner, completer,
+   * candidate users, who were made readers when it reached them). Unit heads and leaders over the unit, who see
+   * every task of it, get the others as a redacted row in lists and boards, and "not found" for the rest.
+   */
+  async secretTo(user: AuthUser, tasks: SecretFacts[]): Promise<Set<string>> {
+    const secret = tasks.filter(
+      (t) =>
+        t.secrecy &&
+        ![t.assigneeId, t.ownerId, t.completedBy].includes(user.id) &&
+        !(t.candidateUsers ?? []).includes(user.id),
+    );
+    if (!secret.length) return new Set();
+    const readable = await this.confidentiality.readable(
+      user,
+      secret.map((t) => t.businessKey).filter((k): k is string => !!k),
+    );
+    return new Set(secret.filter((t) => !t.businessKey || !readable.has(t.businessKey)).map((t) => t.id));
   }
 
   /** WHERE clause: some candidate row of the task matches the user. */

@@ -10,6 +10,7 @@ import type { AuthUser } from '../auth/index.js';
 import { UnitEntity } from '../organizations/index.js';
 import { TaskAccess } from './task-access.js';
 import { TaskEntity } from './task.entity.js';
+import { redacted } from './task.mapper.js';
 import { TasksService } from './tasks.service.js';
 
 export type BoardStatus = 'onTime' | 'dueSoon' | 'late';
@@ -33,6 +34,10 @@ const BOARD_COLUMNS = [
   'dueAt',
   'createdAt',
   'urgency',
+  'secrecy',
+  'ownerId',
+  'completedBy',
+  'candidateUsers',
 ] satisfies (keyof TaskEntity & string)[];
 
 /** Local midnight starting the day yyyy-MM-dd in the business time zone. */
@@ -73,6 +78,7 @@ export class TaskBoardService {
     qb.orderBy('t.dueAt IS NULL', 'ASC').addOrderBy('t.dueAt', 'ASC').limit(5000);
     // a large agency has thousands of open tasks: only the columns the board shows, hydrated directly
     const rows = await fastSelect(this.tx.manager, TaskEntity, qb, BOARD_COLUMNS);
+    const secret = await this.access.secretTo(user, rows);
 
     const now = this.clock.now();
     const soonLimit = addWorkingDays(now, 2, tz, this.config.publicHolidays);
@@ -108,7 +114,7 @@ export class TaskBoardService {
       }
       byPerson.set(pk, person);
       byUnit.set(uk, unit);
-      return {
+      const row = {
         id: t.id,
         name: t.name,
         subject: t.subject,
@@ -123,6 +129,7 @@ export class TaskBoardService {
         urgency: t.urgency,
         status,
       };
+      return secret.has(t.id) ? redacted(row) : row;
     });
     const byLate = (a: Counts, b: Counts) => b.late - a.late || b.dueSoon - a.dueSoon || b.total - a.total;
     return {

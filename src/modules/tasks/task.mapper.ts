@@ -25,6 +25,15 @@ export interface TaskView {
   claimedAt: string | null;
   completedBy: string | null;
   completedAt: string | null;
+  /** The task's document is secret to the caller: no subject, no document id ("Văn bản mật" in the web app). */
+  redacted?: true;
+}
+
+/** What a list or board shows of a task whose document the caller may not read: that work exists, no more. */
+export function redacted<T extends { subject: string | null; businessKey: string | null }>(
+  v: T,
+): T & { redacted: true } {
+  return { ...v, subject: null, businessKey: null, redacted: true };
 }
 
 export const URGENCY_RANK: Record<string, number> = { flash: 3, 'top-urgent': 2, urgent: 1, normal: 0 };

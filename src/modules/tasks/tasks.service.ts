@@ -15,7 +15,7 @@ import { TaskFieldChecks } from './task-field-checks.js';
 import { FormRegistry, localizeForm } from './task-form.js';
 import { pinKeys, validateSubmission } from './task-form-validation.js';
 import { TaskListenerService } from './task-listener.service.js';
-import { TASK_VIEW_COLUMNS, toTaskView, type TaskView } from './task.mapper.js';
+import { redacted, TASK_VIEW_COLUMNS, toTaskView, type TaskView } from './task.mapper.js';
 import { TaskEntity } from './task.entity.js';
 import { TaskEventEntity } from './task-records.entity.js';
 import './tasks.messages.js';
@@ -64,7 +64,9 @@ export class TasksService {
     else qb.orderBy('t.completedAt', 'DESC');
     qb.addOrderBy('t.createdAt', 'ASC').limit(Math.min(Math.max(limit, 1), 1000));
     const now = this.clock.now();
-    return (await fastSelect(this.tx.manager, TaskEntity, qb, TASK_VIEW_COLUMNS)).map((t) => toTaskView(t, now));
+    const rows = await fastSelect(this.tx.manager, TaskEntity, qb, TASK_VIEW_COLUMNS);
+    const secret = await this.access.secretTo(user, rows);
+    return rows.map((t) => (secret.has(t.id) ? redacted(toTaskView(t, now)) : toTaskView(t, now)));
   }
 
   async counts(user: AuthUser): Promise<{ mine: number; group: number; overdue: number }> {

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, MaxLength, MinLength } from 'class-validator';
+import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
 
 export class LoginDto {
   @ApiProperty({ example: 'vanthu' })
@@ -26,4 +26,12 @@ export class ChangePasswordDto {
   @MinLength(10)
   @MaxLength(200)
   newPassword: string;
+}
+
+export class DownloadTicketDto {
+  @ApiProperty({ example: '/api/documents/5f0c…/pdf', description: 'The GET path (and query) the ticket opens' })
+  @IsString()
+  @MaxLength(1000)
+  @Matches(/^\/api\/[^?#]*(\?[^#]*)?$/, { message: 'path must be an /api/ path' })
+  path: string;
 }
