@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import { BackupModule } from './modules/backup/backup.module.js';
 import { DigitizationModule } from './modules/digitization/digitization.module.js';
 import { DocumentsModule } from './modules/documents/documents.module.js';
+import { ExchangeModule } from './modules/exchange/exchange.module.js';
 import { DossiersModule } from './modules/dossiers/dossiers.module.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
 import { RegistersModule } from './modules/registers/registers.module.js';
@@ -22,6 +23,7 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   RegistersModule,
   DocumentsModule,
   DossiersModule,
+  ExchangeModule,
   ReportsModule,
   BackupModule,
   DigitizationModule,

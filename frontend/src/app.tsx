@@ -20,6 +20,7 @@ import { TransfersPage } from './pages/transfers.js';
 import { UsersPage } from './pages/users.js';
 import { AccountPage } from './pages/account.js';
 import { AuditPage } from './pages/audit.js';
+import { ExchangePage } from './pages/exchange.js';
 import { BackupsPage } from './pages/backups.js';
 import { ProcessesPage } from './pages/processes.js';
 
@@ -55,6 +56,11 @@ const NAV: NavItem[] = [
   { to: '/processes', key: 'nav.processes', show: (m) => hasRole(m, 'process-admin', 'admin') },
   { to: '/users', key: 'nav.users', show: (m) => m.permissions.includes('organizations.manage') },
   { to: '/audit', key: 'nav.audit', show: (m) => m.permissions.includes('audit.read') },
+  {
+    to: '/exchange',
+    key: 'nav.exchange',
+    show: (m) => hasRole(m, 'clerk') || m.permissions.includes('organizations.manage'),
+  },
   { to: '/backups', key: 'nav.backups', show: (m) => hasRole(m, 'admin') },
 ];
 
@@ -78,6 +84,7 @@ function route(path: string): ReactNode {
   if (path === '/processes') return <ProcessesPage />;
   if (path === '/users') return <UsersPage />;
   if (path === '/audit') return <AuditPage />;
+  if (path === '/exchange') return <ExchangePage />;
   if (path === '/backups') return <BackupsPage />;
   if (path === '/account') return <AccountPage />;
   if (path === '/processes/new') return <EditorPage />;

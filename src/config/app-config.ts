@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
+import { loadExchangeConfig, type ExchangeConfig } from './exchange-config.js';
 import { loadBackupConfig, type BackupConfig } from '../modules/backup/backup-config.js';
 import {
   digitizationConfig,
@@ -262,6 +263,7 @@ export interface AppConfig {
   publicUrl: string;
   /** Public holidays (yyyy-MM-dd) skipped when counting working days. */
   publicHolidays: string[];
+  exchange: ExchangeConfig;
   /** BACKUP_* (modules/backup/backup-config.ts). */
   backup: BackupConfig;
   /** OCR, consume folders and the digitization queue (modules/digitization/digitization-config.ts). */
@@ -296,6 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(h)) problems.push(`PUBLIC_HOLIDAYS: "${h}" is not yyyy-MM-dd`);
   if (raw.HOSO_ADMIN_USERNAME && !raw.HOSO_ADMIN_PASSWORD)
     problems.push('HOSO_ADMIN_PASSWORD is required with HOSO_ADMIN_USERNAME');
+  const exchange = loadExchangeConfig(env, problems);
   let digitization: DigitizationConfig | undefined;
   try {
     digitization = digitizationConfig(env);
@@ -354,6 +357,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tsaUrl: raw.TSA_URL,
     timerMinIntervalMs: (raw.TIMER_MIN_INTERVAL_SECONDS ?? 60) * 1000,
     workerHangMs: (raw.HTTP_WORKER_HANG_SECONDS ?? 30) * 1000,
+    exchange,
     backup: loadBackupConfig({ dataDir }, env),
     digitization: digitization!,
     publicUrl: raw.PUBLIC_URL ?? `http://localhost:${raw.PORT ?? 3000}`,

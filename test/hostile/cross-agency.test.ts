@@ -37,6 +37,8 @@ const NOT_CREATABLE: Record<string, string> = {
   register: 'created by the first numbering, at the end of an issuance flow',
   archiveTransfer: 'needs closed dossiers past their transfer deadline',
   entry: 'file plan entries need an approved file plan import',
+  received: 'made only by a package from another installation (another agency: test/e2e/exchange-inbound.test.ts)',
+  peer: "the exchange directory is the installation's, edited by its top administrator only (not agency data)",
 };
 
 /**

@@ -1,3 +1,4 @@
+import { exchangeEn } from './exchange.en.js';
 import { recordsEn } from './records.en.js';
 import { tenancyEn } from './tenancy.en.js';
 import { securityEn } from './security.en.js';
@@ -7,6 +8,7 @@ import { digitizationEn } from './digitization.en.js';
 
 /** English catalogue: every key of vi.ts. */
 export const en: Record<MessageKey, string> = {
+  ...exchangeEn,
   ...backupEn,
   ...recordsEn,
   ...digitizationEn,

@@ -1,3 +1,4 @@
+import { exchangeVi } from './exchange.vi.js';
 import { backupVi } from './backup.vi.js';
 import { recordsVi } from './records.vi.js';
 import { digitizationVi } from './digitization.vi.js';
@@ -6,6 +7,7 @@ import { securityVi } from './security.vi.js';
 
 /** Vietnamese catalogue — the default language of the app. Keys are shared with en.ts. */
 export const vi = {
+  ...exchangeVi,
   ...backupVi,
   ...recordsVi,
   ...digitizationVi,

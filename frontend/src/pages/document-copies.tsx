@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { fileUrl, get, post } from '../api.js';
+import { get, post } from '../api.js';
+import { FileLink } from '../components/file-link.js';
 import { fmtDate } from '../format.js';
 import { useI18n } from '../i18n/index.js';
 import { ErrorBox, Field, useAction, useLoad, useMe } from '../components/ui.js';
@@ -34,9 +35,9 @@ export function CopiesPanel({ id, registered, onDone }: { id: string; registered
       <ul data-testid="copies">
         {(copies.data ?? []).map((c) => (
           <li key={c.id}>
-            <a href={fileUrl(`/api/document-copies/${c.id}/pdf`)} target="_blank" rel="noreferrer">
+            <FileLink path={`/api/document-copies/${c.id}/pdf`} newTab>
               {t(`copyForm.${c.form}`)} {t('copyNumber')} {c.notation}
-            </a>{' '}
+            </FileLink>{' '}
             — {fmtDate(c.createdAt)}
             {c.pages ? ` — ${t('copyPages')} ${c.pages}` : ''}
           </li>

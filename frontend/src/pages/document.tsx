@@ -3,6 +3,7 @@ import { get, upload } from '../api.js';
 import { fmtDate, fmtDateTime } from '../format.js';
 import { useI18n } from '../i18n/index.js';
 import { ErrorBox, Field, Link, Loading, Notice, Page, UrgencyBadge, useAction, useLoad } from '../components/ui.js';
+import { ExchangeTimeline } from './exchange.js';
 import { PdfPane } from './task.js';
 import { CopiesPanel } from './document-copies.js';
 import { ContentJobs } from '../components/content-jobs.js';
@@ -101,6 +102,7 @@ export function DocumentPage({ id }: { id: string }) {
               </li>
             ))}
           </ul>
+          {d.direction === 'outgoing' && d.issuedAt && <ExchangeTimeline id={id} />}
           <ContentJobs documentId={id} />
           <h2>{t('history')}</h2>
           <ErrorBox error={hist.error} />

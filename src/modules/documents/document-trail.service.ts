@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock, IdGenerator } from '../../common/clock.js';
 import { AuditService } from '../audit/index.js';
+import { DocumentEvents } from './document-events.js';
 import { DocumentEventEntity, DocumentReaderEntity } from './document-records.entity.js';
 import type { DocumentEntity } from './document.entity.js';
 
@@ -22,6 +23,7 @@ export class DocumentTrail {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly events: DocumentEvents,
   ) {}
 
   async record(
@@ -44,6 +46,7 @@ export class DocumentTrail {
     };
     // JSON columns defeat TypeORM's deep-partial insert typing; the row is complete.
     await m.insert(DocumentEventEntity, event as never);
+    await this.events.emit(m, doc, action, opts.data ?? null);
     if (opts.audit === false) return;
     await this.audit.record({
       actorId: actor.id,

@@ -11,7 +11,17 @@ export const OUTGOING_STATUSES = [
   'issued',
   'filed',
 ] as const;
-export const INCOMING_STATUSES = ['received', 'registered', 'directing', 'handling', 'done', 'filed'] as const;
+/** `returned`: sent back to its sender by the exchange; `cancelled`: recalled by it (Decree 30/2020, art. 18.4b). */
+export const INCOMING_STATUSES = [
+  'received',
+  'registered',
+  'directing',
+  'handling',
+  'done',
+  'filed',
+  'returned',
+  'cancelled',
+] as const;
 export type DocumentStatus = (typeof OUTGOING_STATUSES)[number] | (typeof INCOMING_STATUSES)[number];
 export const URGENCIES = ['urgent', 'top-urgent', 'flash'] as const;
 export type Urgency = (typeof URGENCIES)[number];

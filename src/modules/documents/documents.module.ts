@@ -10,6 +10,7 @@ import { EngineRef, WorkflowScope } from '../workflow/index.js';
 import { DocumentEntity } from './document.entity.js';
 import { RegistersModule } from '../registers/index.js';
 import { Directory } from './directory.js';
+import { DocumentEvents } from './document-events.js';
 import { DocumentHooks } from './document-hooks.service.js';
 import { DocumentPdfService } from './document-pdf.service.js';
 import { DocumentCopiesController } from './document-copies.controller.js';
@@ -39,6 +40,7 @@ import { SecretDocumentsResolver } from './secret-documents.resolver.js';
     EngineRef,
     DocumentAccessPolicy,
     Directory,
+    DocumentEvents,
     DocumentTrail,
     DocumentQueryService,
     DocumentsService,
@@ -58,7 +60,16 @@ import { SecretDocumentsResolver } from './secret-documents.resolver.js';
     { provide: DossierDocumentSource, useClass: DocumentsForDossiers },
     DossierChoiceCheck,
   ],
-  exports: [DossierDocumentSource, DossierChoiceCheck, DocumentAccessPolicy],
+  exports: [
+    DossierDocumentSource,
+    DossierChoiceCheck,
+    DocumentAccessPolicy,
+    DocumentEvents,
+    DocumentsService,
+    DocumentTrail,
+    ProcessGateway,
+    DocumentQueryService,
+  ],
 })
 export class DocumentsModule implements OnModuleInit {
   constructor(

@@ -5,6 +5,7 @@ import { Clock } from '../../common/clock.js';
 import { RegistersService } from '../registers/index.js';
 import type { JobContext } from '../workflow/index.js';
 import { Directory } from './directory.js';
+import { DocumentEvents } from './document-events.js';
 import { DocumentTrail, SYSTEM_ACTOR } from './document-trail.service.js';
 import { DocumentEntity } from './document.entity.js';
 import { loadForJob } from './outgoing-workers.js';
@@ -22,6 +23,7 @@ export class IncomingWorkers {
     private readonly trail: DocumentTrail,
     private readonly registers: RegistersService,
     private readonly directory: Directory,
+    private readonly events: DocumentEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -104,6 +106,8 @@ export class IncomingWorkers {
       receiver: [unit?.name, handler?.fullName].filter(Boolean).join(' - '),
       transferDate: formatViDate(now, tz),
     });
+    // handling starts with the direction recorded (QCVN 102 status 05 for a document received by exchange)
+    await this.events.emit(m, d, 'handling', { mainHandlerId });
     return { variables: { dueAt: dueAt.toISOString(), coHandlerIds, mainHandlerId } };
   }
 

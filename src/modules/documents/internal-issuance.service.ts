@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { In, IsNull, type EntityManager } from 'typeorm';
 import { Clock, IdGenerator } from '../../common/clock.js';
 import { TransactionService } from '../../database/transaction.service.js';
+import { DocumentEvents } from './document-events.js';
 import { DocumentFileEntity, DocumentRecipientEntity } from './document-records.entity.js';
 import { DocumentTrail, SYSTEM_ACTOR } from './document-trail.service.js';
 import { DocumentEntity } from './document.entity.js';
@@ -22,6 +23,7 @@ export class InternalIssuance {
     private readonly ids: IdGenerator,
     private readonly documents: DocumentsService,
     private readonly trail: DocumentTrail,
+    private readonly events: DocumentEvents,
   ) {}
 
   async deliver(m: EntityManager, d: DocumentEntity): Promise<string[]> {
@@ -31,8 +33,10 @@ export class InternalIssuance {
       where: { documentId: d.id, role: 'signed' },
       order: { version: 'DESC' },
     });
+    // agencies the exchange directory places in another installation get it through the exchange instead
+    const external = await this.events.external(m, d.recipientAgencyIds ?? []);
     for (const agencyId of d.recipientAgencyIds ?? []) {
-      if (agencyId === d.agencyId) continue;
+      if (agencyId === d.agencyId || external.has(agencyId)) continue;
       const existing = await m.findOne(DocumentRecipientEntity, { where: { documentId: d.id, agencyId } });
       if (existing) continue;
       const id = this.ids.next();
