@@ -44,8 +44,8 @@ export function timerProblems(info: ElementInfo, minMs: number): ValidationProbl
   return [];
 }
 
-/** Every FEEL expression of an element, with the element's id. */
-function expressionsOf(info: ElementInfo): string[] {
+/** Every expression-bearing value of an element (FEEL or literal), in one place for all deploy checks. */
+export function elementExpressions(info: ElementInfo): string[] {
   return [
     ...info.conditions,
     ...info.inputs.map((m) => m.source),
@@ -60,7 +60,12 @@ function expressionsOf(info: ElementInfo): string[] {
     info.loop?.inputCollection,
     info.loop?.outputElement,
     info.timer?.value,
-  ].filter((s): s is string => isFeel(s));
+  ].filter((s): s is string => typeof s === 'string');
+}
+
+/** Every FEEL expression of an element. */
+function expressionsOf(info: ElementInfo): string[] {
+  return elementExpressions(info).filter(isFeel);
 }
 
 /**

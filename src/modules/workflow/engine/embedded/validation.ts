@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { SaxesParser } from 'saxes';
 import type { ValidationProblem } from '../workflow-engine.port.js';
-import { costlyFeelProblems, loopProblems, timerProblems } from './deploy-limits.js';
+import { costlyFeelProblems, elementExpressions, loopProblems, timerProblems } from './deploy-limits.js';
 import { feelSyntaxError, isFeel } from './feel.js';
 import { parseModel, type ElementInfo, type ParsedModel } from './model.js';
 
@@ -104,21 +104,7 @@ export async function lintCamunda(model: ParsedModel): Promise<ValidationProblem
 }
 
 function feelProblems(info: ElementInfo): ValidationProblem[] {
-  const exprs: string[] = [
-    ...info.conditions,
-    ...info.inputs.map((m) => m.source),
-    ...info.outputs.map((m) => m.source),
-    info.assignee,
-    info.candidateGroups,
-    info.candidateUsers,
-    info.dueDate,
-    info.followUpDate,
-    info.message?.correlationKey,
-    info.calledElement?.processId,
-    info.loop?.inputCollection,
-    info.loop?.outputElement,
-    info.timer?.value,
-  ].filter((s): s is string => typeof s === 'string');
+  const exprs = elementExpressions(info);
   const out: ValidationProblem[] = [];
   for (const e of exprs) {
     const err = feelSyntaxError(e);
