@@ -75,7 +75,10 @@ describe('PDF text (Tinos)', () => {
       if (!(obj instanceof PDFDict) || !obj.get(PDFName.of('FontFile2'))) continue;
       const stream = doc.context.lookup(obj.get(PDFName.of('FontFile2')));
       const name = String(obj.get(PDFName.of('FontName'))).slice(1);
-      if (stream instanceof PDFRawStream) embedded.set(name.replace(/-\d+$/, ''), inflateSync(stream.contents));
+      // a subset carries its six-letter tag (ISO 32000 9.6.4), which PDF/A validators expect
+      assert.match(name, /^[A-Z]{6}\+Tinos-/, `subset tag on ${name}`);
+      if (stream instanceof PDFRawStream)
+        embedded.set(name.replace(/^[A-Z]{6}\+/, '').replace(/-\d+$/, ''), inflateSync(stream.contents));
     }
     assert.deepEqual([...embedded.keys()].sort(), ['Tinos-Bold', 'Tinos-BoldItalic', 'Tinos-Italic', 'Tinos-Regular']);
     const whole = tinosFont('regular');
