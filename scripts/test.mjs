@@ -10,6 +10,13 @@ const tools = [
   { env: 'HOSO_CHROMIUM', path: '/usr/bin/chromium', what: 'browser tests (test/browser)', pkg: 'chromium' },
   { env: 'HOSO_PDFSIG', path: '/usr/bin/pdfsig', what: 'independent signature verification', pkg: 'poppler-utils' },
   { env: 'HOSO_XMLLINT', path: '/usr/bin/xmllint', what: 'metadata XML validated against its XSD', pkg: 'libxml2-utils' },
+  { env: 'HOSO_QPDF', path: '/usr/bin/qpdf', what: 'structure check of every PDF hoso produces', pkg: 'qpdf' },
+  {
+    env: 'HOSO_OCRMYPDF',
+    path: '/usr/bin/ocrmypdf',
+    what: 'OCR of scanned letters (Vietnamese)',
+    pkg: 'ocrmypdf tesseract-ocr-vie',
+  },
 ];
 const env = { ...process.env };
 let missing = 0;
